@@ -1,0 +1,301 @@
+"""The survey design: respondents, weights, strata, PSUs, fpc and weighting history together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.design.structure import build_engine, check_weights
+from survey_kit.errors import DesignError, EstimationError
+from survey_kit.estimate.domains import as_list, factorise, restrict
+from survey_kit.estimate.estimators import CI_METHODS, estimate_means, proportion_ci
+from survey_kit.estimate.result import Estimate
+from survey_kit.estimate.variance import GregHistory, RakingHistory, VarianceEngine
+
+if TYPE_CHECKING:
+    from survey_kit.design.weighting import WeightingReport
+
+
+class Design:
+    """A stratified, clustered survey design (R: ``svydesign(ids=~psu, strata=~stratum,
+    weights=~w, fpc=~fpc, nest=TRUE)``).
+
+    Parameters
+    ----------
+    df
+        The respondent table; never filtered (domains keep the full design).
+    weight
+        Column of sampling weights (None: every weight is 1).
+    strata
+        Column of strata (None: one stratum).
+    psu
+        Column of primary sampling units, nested within strata (None: each row is its own
+        PSU).
+    fpc
+        Column with the population number of PSUs per stratum, or the sampling fraction
+        (values <= 1), constant within each stratum; None for with-replacement variance.
+    lonely_psu
+        Rule for strata with one PSU: ``"fail"`` (raise, naming the stratum),
+        ``"remove"``, ``"adjust"``, ``"certainty"``, ``"average"`` as in R.
+
+    Examples
+    --------
+    >>> import survey_kit as sk
+    >>> d = pd.DataFrame({"h": [1, 1, 2, 2], "w": [2.0, 2.0, 1.0, 3.0], "y": [1.0, 0.0, 1.0, 1.0]})
+    >>> des = sk.Design(d, weight="w", strata="h")
+    >>> round(float(des.mean("y").to_frame()["estimate"].iloc[0]), 4)
+    0.75
+    """
+
+    __slots__ = ("_by_cache", "_data", "_engine", "_mask", "_spec", "_weighting", "_weights")
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        weight: str | None = None,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        lonely_psu: str = "fail",
+    ) -> None:
+        if not isinstance(df, pd.DataFrame):
+            raise DesignError(f"Design needs a pandas DataFrame, got {type(df).__name__}")
+        if len(df) == 0:
+            raise DesignError("Design needs at least one respondent; the data frame is empty")
+        weights = check_weights(df, weight)
+        engine, _, _ = build_engine(df, strata, psu, fpc, lonely_psu)
+        spec = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc,
+                "lonely_psu": lonely_psu}
+        self._init(df, weights, engine, None, None, spec, {})
+
+    def _init(
+        self,
+        data: pd.DataFrame,
+        weights: np.ndarray,
+        engine: VarianceEngine,
+        mask: np.ndarray | None,
+        weighting: WeightingReport | None,
+        spec: dict[str, Any],
+        by_cache: dict[tuple[str, ...], tuple[np.ndarray, pd.DataFrame]],
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "_data", data)
+        setter(self, "_weights", weights)
+        setter(self, "_engine", engine)
+        setter(self, "_mask", mask)
+        setter(self, "_weighting", weighting)
+        setter(self, "_spec", spec)
+        setter(self, "_by_cache", by_cache)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Design is immutable: rake(), trim() and subset() return a new one")
+
+    def _replace(self, **changes: Any) -> Design:
+        new = object.__new__(Design)
+        parts = {"data": self._data, "weights": self._weights, "engine": self._engine,
+                 "mask": self._mask, "weighting": self._weighting, "spec": self._spec,
+                 "by_cache": self._by_cache}
+        parts.update(changes)
+        new._init(**parts)
+        return new
+
+    # -- read-only views ------------------------------------------------------------------
+    @property
+    def data(self) -> pd.DataFrame:
+        """The respondent table (all rows, including those outside a subset)."""
+        return self._data
+
+    @property
+    def weights(self) -> pd.Series:
+        """Current weights, aligned with ``data.index``."""
+        return pd.Series(self._weights, index=self._data.index, name="weight", copy=True)
+
+    @property
+    def weighting(self) -> WeightingReport | None:
+        """Report of the last raking/calibration/trimming step (None for base weights)."""
+        return self._weighting
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom: number of PSUs minus number of strata."""
+        return self._engine.df
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs."""
+        return self._engine.n_psu
+
+    @property
+    def n_strata(self) -> int:
+        """Number of strata."""
+        return self._engine.n_strata
+
+    @property
+    def engine(self) -> VarianceEngine:
+        """The variance engine (PSU structure, fpc, lonely-PSU rule, calibration history)."""
+        return self._engine
+
+    @property
+    def domain_mask(self) -> np.ndarray | None:
+        """Boolean mask of the rows in the current subset (None: the whole design)."""
+        return None if self._mask is None else self._mask.copy()
+
+    @property
+    def columns(self) -> dict[str, Any]:
+        """The design columns and lonely-PSU rule the design was built with."""
+        return dict(self._spec)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        sub = "" if self._mask is None else f", subset of {int(self._mask.sum())} rows"
+        return (
+            f"Design(n={len(self._data)}, strata={self.n_strata}, psu={self.n_psu}, "
+            f"df={self.df}{sub}, weights={'calibrated' if self._engine.history else 'base'})"
+        )
+
+    # -- domains -------------------------------------------------------------------------
+    def domains(self, by: str | Sequence[str] | None) -> tuple[np.ndarray, pd.DataFrame]:
+        """Domain code per row (``-1`` outside) and the domain keys, restricted to the subset."""
+        names = tuple(as_list(by))
+        cached = self._by_cache.get(names)
+        if cached is None:
+            cached = factorise(self._data, names)
+            self._by_cache[names] = cached
+        codes, keys = cached
+        return restrict(codes, keys, self._mask)
+
+    def subset(self, mask: pd.Series | np.ndarray | str) -> Design:
+        """A design restricted to a domain; the full design is kept for the variance
+        (R: ``subset(design, ...)``).
+
+        ``mask`` is a boolean Series aligned with the data, a boolean array, or the name
+        of a boolean column.  Missing values in the mask count as False.
+        """
+        if isinstance(mask, str):
+            if mask not in self._data.columns:
+                raise EstimationError(f"subset column {mask!r} is not in the design's data")
+            mask = self._data[mask]
+        if isinstance(mask, pd.Series):
+            if not mask.index.equals(self._data.index):
+                mask = mask.reindex(self._data.index)
+            values = mask.fillna(False).to_numpy(dtype=bool)
+        else:
+            values = np.asarray(mask, dtype=bool)
+        if values.shape != (len(self._data),):
+            raise EstimationError(
+                f"subset mask has {values.shape[0] if values.ndim else 0} values; the design "
+                f"has {len(self._data)} rows"
+            )
+        if self._mask is not None:
+            values = values & self._mask
+        return self._replace(mask=values)
+
+    # -- estimation ------------------------------------------------------------------------
+    def _estimate(
+        self, variables: str | Sequence[str], by: str | Sequence[str] | None, level: float,
+        statistic: str,
+    ) -> Estimate:
+        names = as_list(variables)
+        if not names:
+            raise EstimationError("no variables given: name at least one column")
+        domain, keys = self.domains(by)
+        if len(keys) == 0:
+            raise EstimationError("the domain is empty: no respondent is in the subset")
+        result, _ = estimate_means(self._engine, self._data, names, self._weights, domain, keys,
+                                   level, statistic)
+        return result
+
+    def mean(
+        self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+        level: float = 0.95,
+    ) -> Estimate:
+        """Domain means with Taylor-linearised SEs (R: ``svyby(~y, ~by, design, svymean,
+        na.rm=TRUE, deff=TRUE, covmat=TRUE)``)."""
+        return self._estimate(variables, by, level, "mean")
+
+    def total(
+        self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+        level: float = 0.95,
+    ) -> Estimate:
+        """Domain totals (R: ``svyby(~y, ~by, design, svytotal, na.rm=TRUE)``)."""
+        return self._estimate(variables, by, level, "total")
+
+    def proportion(
+        self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
+        method: str = "logit", level: float = 0.95,
+    ) -> Estimate:
+        """Proportions of 0/1 (or boolean) variables with ``logit`` or Korn-Graubard ``beta``
+        intervals (R: ``svyciprop``), or symmetric ``wald`` intervals."""
+        if method not in CI_METHODS:
+            raise EstimationError(
+                f"method={method!r} is not a known interval; expected one of {', '.join(CI_METHODS)}"
+            )
+        names = as_list(variables)
+        for name in names:
+            if name not in self._data.columns:
+                continue
+            col = pd.to_numeric(self._data[name], errors="coerce")
+            bad = col.notna() & ~col.isin([0, 1])
+            if bad.any():
+                raise EstimationError(
+                    f"proportion() needs a 0/1 variable: column {name!r} has value "
+                    f"{self._data[name][bad].iloc[0]!r} in row {bad[bad].index[0]!r}"
+                )
+        result = self._estimate(names, by, level, "proportion")
+        table = result.table
+        low, high = proportion_ci(table["estimate"].to_numpy(), table["se"].to_numpy(),
+                                  self.df, level, method, table["n"].to_numpy(dtype=float))
+        table = table.assign(ci_low=low, ci_high=high)
+        return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
+                        level)
+
+    def influence_vcov(
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
+    ) -> np.ndarray:
+        """Covariance matrix of statistics with the given influence values (domain form),
+        through the design's variance engine (strata, PSUs, fpc, calibration)."""
+        return self._engine.vcov(values, domain, n_domains)
+
+    # -- weighting ---------------------------------------------------------------------------
+    def _with_weights(
+        self,
+        weights: np.ndarray,
+        *,
+        history: RakingHistory | GregHistory | None,
+        weighting: WeightingReport | None,
+    ) -> Design:
+        """A new design with new weights and one more calibration record."""
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != self._weights.shape:
+            raise DesignError(
+                f"new weights have {weights.shape[0]} values; the design has {len(self._data)} rows"
+            )
+        return self._replace(weights=weights, engine=self._engine.with_history(history),
+                             weighting=weighting)
+
+    def rake(
+        self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
+        bounds: tuple[float, float] | None = None, max_iter: int = 1000, tol: float = 1e-10,
+    ) -> Design:
+        """Rake the weights to register margins, per ``by`` group (R: ``rake()``, or
+        ``calibrate(calfun="raking", bounds=)`` when ``bounds`` are given)."""
+        from survey_kit.design.weighting import rake_design
+
+        return rake_design(self, targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
+
+    def calibrate(self, targets: pd.DataFrame, **kwargs: Any) -> Design:
+        """Calibrate the weights (linear/GREG, raking or logit distance, optional bounds)."""
+        from survey_kit.design.weighting import calibrate_design
+
+        return calibrate_design(self, targets, **kwargs)
+
+    def trim(self, **kwargs: Any) -> Design:
+        """Trim extreme weights and redistribute the trimmed amount (see ``trim_design``)."""
+        from survey_kit.design.trimming import trim_design
+
+        return trim_design(self, **kwargs)

@@ -1,0 +1,198 @@
+"""Domain means, totals and proportions with Taylor-linearised standard errors.
+
+All variables and all domains are estimated in one pass: per variable a handful of
+``np.bincount`` calls give the domain sums, the influence values are formed in domain
+form and the variance engine returns their joint covariance matrix.  Missing values of
+a variable are a domain restriction for that variable (R: ``na.rm = TRUE`` within
+``svyby``); the full design is kept for the variance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from survey_kit.errors import EstimationError
+from survey_kit.estimate.domains import check_columns
+from survey_kit.estimate.result import Estimate
+from survey_kit.estimate.variance import VarianceEngine
+
+CI_METHODS = ("logit", "beta", "wald")
+
+
+@dataclass(frozen=True)
+class DomainSums:
+    """Per variable and domain: weight total, weighted sum, mean, respondents, influence values."""
+
+    W: np.ndarray  # (V, D) sum of weights of respondents with a value
+    S: np.ndarray  # (V, D) weighted sum of the variable
+    n: np.ndarray  # (V, D) respondents with a value and a positive weight
+    W2: np.ndarray  # (V, D) sum of squared weights (for the Kish effective n)
+    mean: np.ndarray  # (V, D)
+    ss: np.ndarray  # (V, D) weighted sum of squared deviations from the domain mean
+    influence: np.ndarray  # (n, V) mean influence values in domain form
+
+
+def numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as float (bool -> 0/1, missing -> NaN) or EstimationError naming it."""
+    col = data[name]
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return np.asarray(col.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    converted = pd.to_numeric(col, errors="coerce")
+    bad = converted.isna() & col.notna()
+    if bad.any():
+        first = col[bad].iloc[0]
+        raise EstimationError(
+            f"column {name!r} is not numeric: value {first!r} in row {col[bad].index[0]!r}; "
+            "estimate a categorical variable with proportion(), or recode it first"
+        )
+    return np.asarray(converted.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+
+
+def domain_sums(
+    data: pd.DataFrame,
+    variables: Sequence[str],
+    weights: np.ndarray,
+    domain: np.ndarray,
+    n_domains: int,
+) -> DomainSums:
+    """Domain sums and mean influence values for every variable in one pass per variable."""
+    check_columns(data, variables, "variable")
+    V, D, n = len(variables), n_domains, len(data)
+    out = {k: np.zeros((V, D)) for k in ("W", "S", "n", "W2", "ss")}
+    mean = np.full((V, D), np.nan)
+    influence = np.zeros((n, V))
+    for v, name in enumerate(variables):
+        y = numeric_column(data, name)
+        ok = ~np.isnan(y) & (domain >= 0)
+        dom, w, yy = domain[ok], weights[ok], y[ok]
+        W = np.bincount(dom, weights=w, minlength=D)
+        S = np.bincount(dom, weights=w * yy, minlength=D)
+        mu = np.divide(S, W, out=np.full(D, np.nan), where=W > 0)
+        resid = yy - mu[dom]
+        out["W"][v], out["S"][v], mean[v] = W, S, mu
+        out["n"][v] = np.bincount(dom, weights=(w > 0).astype(float), minlength=D)
+        out["W2"][v] = np.bincount(dom, weights=w * w, minlength=D)
+        out["ss"][v] = np.bincount(dom, weights=w * resid * resid, minlength=D)
+        Wd = W[dom]
+        influence[ok, v] = np.divide(w * resid, Wd, out=np.zeros_like(resid), where=Wd > 0)
+    return DomainSums(out["W"], out["S"], out["n"], out["W2"], mean, out["ss"], influence)
+
+
+def _srs_mean_variance(sums: DomainSums) -> np.ndarray:
+    """Variance of a mean under simple random sampling, as R's ``svymean(deff=TRUE)``."""
+    n, W = sums.n, sums.W
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = sums.ss / W * n / (n - 1)
+        vsrs = s2 * (W - n) / (W * n)
+    return np.where(W >= n, vsrs, np.nan)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def _frame(
+    variables: Sequence[str],
+    keys: pd.DataFrame,
+    estimate: np.ndarray,
+    se: np.ndarray,
+    ci: tuple[np.ndarray, np.ndarray],
+    df: int,
+    deff: np.ndarray,
+    sums: DomainSums,
+) -> pd.DataFrame:
+    V, D = len(variables), len(keys)
+    table = pd.DataFrame({"variable": np.repeat(np.asarray(variables, dtype=object), D)})
+    for col in keys.columns:
+        table[col] = np.tile(keys[col].to_numpy(), V)
+    table["estimate"] = estimate.ravel()
+    table["se"] = se.ravel()
+    table["ci_low"] = ci[0].ravel()
+    table["ci_high"] = ci[1].ravel()
+    table["df"] = df
+    table["deff"] = deff.ravel()
+    table["n"] = sums.n.ravel().astype(np.int64)
+    table["n_eff"] = _ratio(sums.W**2, sums.W2).ravel()
+    return table
+
+
+def _t_quantile(level: float, df: int) -> float:
+    if not 0 < level < 1:
+        raise EstimationError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
+    return float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else np.nan
+
+
+def estimate_means(
+    engine: VarianceEngine,
+    data: pd.DataFrame,
+    variables: Sequence[str],
+    weights: np.ndarray,
+    domain: np.ndarray,
+    keys: pd.DataFrame,
+    level: float,
+    statistic: str = "mean",
+) -> tuple[Estimate, DomainSums]:
+    """Domain means (or totals) of several variables with their joint covariance."""
+    D = len(keys)
+    sums = domain_sums(data, variables, weights, domain, D)
+    if statistic == "total":
+        values = np.zeros_like(sums.influence)
+        for v, name in enumerate(variables):
+            y = numeric_column(data, name)
+            ok = ~np.isnan(y) & (domain >= 0)
+            values[ok, v] = weights[ok] * y[ok]
+        est = sums.S
+        srs = _srs_mean_variance(sums) * sums.W**2
+    else:
+        values = sums.influence
+        est = sums.mean
+        srs = _srs_mean_variance(sums)
+    vcov = engine.vcov(values, domain, D)
+    var = np.diag(vcov).reshape(len(variables), D)
+    empty = sums.n == 0
+    se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
+    tq = _t_quantile(level, engine.df)
+    table = _frame(variables, keys, est, se, (est - tq * se, est + tq * se), engine.df,
+                   _ratio(var, srs), sums)
+    result = Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, engine.df,
+                      level)
+    return result, sums
+
+
+def proportion_ci(
+    p: np.ndarray, se: np.ndarray, df: int, level: float, method: str, n_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence limits for proportions as R's ``svyciprop`` (``logit``, ``beta``) or Wald.
+
+    ``logit``: the interval for logit(p) with SE ``se / (p (1 - p))`` and t(df) quantiles,
+    transformed back.  ``beta`` (Korn-Graubard): Clopper-Pearson limits with the
+    effective sample size ``p (1 - p) / se**2``, scaled by ``(t(n-1) / t(df))**2`` quantiles.
+    At p = 0 or 1 the logit interval is undefined and the beta interval is used.
+    """
+    alpha = 1 - level
+    tq = _t_quantile(level, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "wald":
+            return np.clip(p - tq * se, 0, 1), np.clip(p + tq * se, 0, 1)
+        if method == "logit":
+            eta = np.log(p / (1 - p))
+            half = tq * se / (p * (1 - p))
+            low, high = 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+            edge = (p <= 0) | (p >= 1)
+            if not edge.any():
+                return low, high
+            blow, bhigh = proportion_ci(p, se, df, level, "beta", n_rows)
+            return np.where(edge, blow, low), np.where(edge, bhigh, high)
+        n_eff = np.where(se > 0, p * (1 - p) / se**2, n_rows)
+        ratio = stats.t.ppf(alpha / 2, np.maximum(n_rows - 1, 1)) / stats.t.ppf(alpha / 2, df)
+        n_eff = n_eff * ratio**2
+        low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+        high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+    return np.where(p <= 0, 0.0, low), np.where(p >= 1, 1.0, high)
