@@ -1,0 +1,20 @@
+"""Respondent-level processing: validation report, scoring and reliability."""
+
+from survey_kit.respondents.reliability import (
+    cronbach_alpha,
+    item_rest_correlations,
+    reliability_table,
+)
+from survey_kit.respondents.scoring import item_score_columns, score
+from survey_kit.respondents.validation import REJECT_COLUMNS, ValidationReport, validate
+
+__all__ = [
+    "REJECT_COLUMNS",
+    "ValidationReport",
+    "cronbach_alpha",
+    "item_rest_correlations",
+    "item_score_columns",
+    "reliability_table",
+    "score",
+    "validate",
+]

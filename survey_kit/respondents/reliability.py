@@ -1,0 +1,152 @@
+"""Internal consistency per dimension: Cronbach's alpha and item-rest correlations.
+
+Both come from one (optionally weighted) covariance matrix of the 0-1 item scores, using
+the rows where every item of the dimension is answered (listwise deletion).  Unweighted
+alpha equals ``pingouin.cronbach_alpha(..., nan_policy="listwise")`` and R's
+``psych::alpha``; with weights, each respondent counts in proportion to its weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.errors import DataValidationError
+from survey_kit.respondents.scoring import item_score_columns
+from survey_kit.spec.model import Dimension, Questionnaire
+
+Weights = str | pd.Series | np.ndarray | Sequence[float] | None
+TABLE_COLUMNS = ("dimension", "n", "alpha", "item", "item_rest_r")
+
+
+def cronbach_alpha(data: pd.DataFrame, dimension: Dimension | Sequence[str],
+                   weights: Weights = None) -> float:
+    """Cronbach's alpha of one dimension.
+
+    Parameters
+    ----------
+    data
+        Raw item columns (they are scored 0-1 first; ``<item>_score`` columns are used
+        when present), or, with a list of column names, numeric item scores.
+    dimension
+        A :class:`Dimension` of the questionnaire, or the names of the item columns.
+    weights
+        None, a column name of ``data`` or weights aligned with its rows.
+
+    Returns
+    -------
+    float
+        Alpha; NaN with fewer than two items or two complete rows.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 3, 5], "c": [1, 3, 3, 4]})
+    >>> round(cronbach_alpha(items, ["a", "b", "c"]), 4)   # pingouin.cronbach_alpha: 0.9474
+    0.9474
+    """
+    cov, _ = _covariance(data, dimension, weights)
+    k = cov.shape[0]
+    if k < 2 or np.isnan(cov).any():
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - np.trace(cov) / cov.sum()))
+
+
+def item_rest_correlations(data: pd.DataFrame, dimension: Dimension | Sequence[str],
+                           weights: Weights = None) -> pd.Series:
+    """Correlation of each item with the sum of the other items of the dimension.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 3, 5], "c": [1, 3, 3, 4]})
+    >>> item_rest_correlations(items, ["a", "b", "c"]).round(3).tolist()
+    [0.981, 0.849, 0.851]
+    """
+    cov, names = _covariance(data, dimension, weights)
+    row_sums = cov.sum(axis=1)
+    diag = np.diag(cov)
+    rest_var = cov.sum() - 2.0 * row_sums + diag
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (row_sums - diag) / np.sqrt(diag * rest_var)
+    if len(names) < 2:
+        r = np.full(len(names), np.nan)
+    return pd.Series(r, index=pd.Index(names, name="item"), name="item_rest_r")
+
+
+def reliability_table(questionnaire: Questionnaire, data: pd.DataFrame,
+                      weights: Weights = None) -> pd.DataFrame:
+    """Alpha and item-rest correlations for every dimension, one row per scored item.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``dimension, n, alpha, item, item_rest_r``; ``n`` is the number of
+        complete rows used for the dimension.
+
+    Examples
+    --------
+    >>> from survey_kit.spec import load_questionnaire
+    >>> q = load_questionnaire("livsmestring")
+    >>> raw = pd.DataFrame({i.id: [1, 2, 3, 2] for i in q.items})
+    >>> table = reliability_table(q, raw)
+    >>> list(table.columns), table["dimension"].nunique()
+    (['dimension', 'n', 'alpha', 'item', 'item_rest_r'], 6)
+    """
+    parts = []
+    for dim in questionnaire.dimensions:
+        n = _complete_rows(data, dim, weights)[0].shape[0]
+        r = item_rest_correlations(data, dim, weights)
+        parts.append(pd.DataFrame({
+            "dimension": dim.id, "n": n, "alpha": cronbach_alpha(data, dim, weights),
+            "item": r.index.to_numpy(), "item_rest_r": r.to_numpy(),
+        }))
+    return pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
+
+
+def _covariance(data: pd.DataFrame, dimension: Dimension | Sequence[str],
+                weights: Weights) -> tuple[np.ndarray, list[str]]:
+    """Weighted covariance (divisor: sum of weights) of the complete rows."""
+    matrix, w, names = _complete_rows(data, dimension, weights)
+    if matrix.shape[0] < 2:
+        return np.full((len(names), len(names)), np.nan), names
+    w = w / w.sum()
+    centred = matrix - w @ matrix
+    return (centred * w[:, None]).T @ centred, names
+
+
+def _complete_rows(data: pd.DataFrame, dimension: Dimension | Sequence[str],
+                   weights: Weights) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Item scores and weights of the rows with every item answered."""
+    if isinstance(dimension, Dimension):
+        names = [item.id for item in dimension.scored_items]
+        given = [f"{name}_score" for name in names]
+        if all(column in data.columns for column in given):
+            scores = data[given].set_axis(names, axis=1)
+        else:
+            scores = item_score_columns(data, dimension.items)
+    else:
+        names = list(dimension)
+        missing = [name for name in names if name not in data.columns]
+        if missing:
+            raise DataValidationError(f"data lacks item column(s): {', '.join(missing)}")
+        scores = data[names].apply(pd.to_numeric, errors="coerce")
+    matrix = scores.to_numpy(dtype=float)
+    w = _weights(data, weights)
+    keep = ~np.isnan(matrix).any(axis=1) & ~np.isnan(w)
+    return matrix[keep], w[keep], names
+
+
+def _weights(data: pd.DataFrame, weights: Weights) -> np.ndarray:
+    if weights is None:
+        return np.ones(len(data))
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise DataValidationError(f"weight column {weights!r} not found in the data")
+        weights = data[weights]
+    w = pd.to_numeric(pd.Series(np.asarray(weights)), errors="coerce").to_numpy(dtype=float)
+    if len(w) != len(data):
+        raise DataValidationError(f"expected {len(data)} weights, found {len(w)}")
+    if (w < 0).any() or np.isinf(w).any():
+        raise DataValidationError("weights must be finite and not negative")
+    return w
