@@ -120,8 +120,17 @@ class Design:
 
     @property
     def df(self) -> int:
-        """Design degrees of freedom: number of PSUs minus number of strata."""
-        return self._engine.df
+        """Design degrees of freedom: PSUs minus strata, counting those with respondents of
+        positive weight in the (sub)design, as R's ``degf()`` (the whole design: all of them)."""
+        if self._mask is None and bool(np.all(self._weights > 0)):
+            return self._engine.df
+        rows = self._weights > 0
+        if self._mask is not None:
+            rows &= self._mask
+        eng = self._engine
+        psus = np.bincount(eng.psu[rows], minlength=eng.n_psu) > 0
+        strata = np.bincount(eng.psu_stratum[psus], minlength=eng.n_strata) > 0
+        return int(psus.sum() - strata.sum())
 
     @property
     def n_psu(self) -> int:
@@ -207,7 +216,7 @@ class Design:
         if len(keys) == 0:
             raise EstimationError("the domain is empty: no respondent is in the subset")
         result, _ = estimate_means(self._engine, self._data, names, self._weights, domain, keys,
-                                   level, statistic)
+                                   level, statistic, df=self.df)
         return result
 
     def mean(
@@ -248,8 +257,10 @@ class Design:
                 )
         result = self._estimate(names, by, level, "proportion")
         table = result.table
+        domain, keys = self.domains(by)
+        rows_in_domain = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
         low, high = proportion_ci(table["estimate"].to_numpy(), table["se"].to_numpy(),
-                                  self.df, level, method, table["n"].to_numpy(dtype=float))
+                                  result.df, level, method, np.tile(rows_in_domain, len(names)))
         table = table.assign(ci_low=low, ci_high=high)
         return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
                         level)

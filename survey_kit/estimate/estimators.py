@@ -138,8 +138,13 @@ def estimate_means(
     keys: pd.DataFrame,
     level: float,
     statistic: str = "mean",
+    df: int | None = None,
 ) -> tuple[Estimate, DomainSums]:
-    """Domain means (or totals) of several variables with their joint covariance."""
+    """Domain means (or totals) of several variables with their joint covariance.
+
+    ``df`` is the design degrees of freedom for the t intervals (default: the engine's).
+    """
+    df = engine.df if df is None else df
     D = len(keys)
     sums = domain_sums(data, variables, weights, domain, D)
     if statistic == "total":
@@ -158,11 +163,10 @@ def estimate_means(
     var = np.diag(vcov).reshape(len(variables), D)
     empty = sums.n == 0
     se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
-    tq = _t_quantile(level, engine.df)
-    table = _frame(variables, keys, est, se, (est - tq * se, est + tq * se), engine.df,
+    tq = _t_quantile(level, df)
+    table = _frame(variables, keys, est, se, (est - tq * se, est + tq * se), df,
                    _ratio(var, srs), sums)
-    result = Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, engine.df,
-                      level)
+    result = Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, df, level)
     return result, sums
 
 
