@@ -14,7 +14,9 @@ the rows with one gather.  This is exact, not an approximation.
   ``g = new / old`` are enforced through the calibration function (the factor is clipped
   to the bounds inside every iteration), so a returned ``g`` always lies within them.
   Convergence: ``|misfit| / (1 + |total|) < tol`` for every column; non-finite factors
-  trigger step halving.
+  trigger step halving (as R), and, beyond R, a step that increases the relative misfit is
+  halved (backtracking): the solution is unique, so this changes only the path, and it
+  converges where R's plain Newton oscillates (e.g. logit with a target near a bound).
 
 Failure to converge raises :class:`~survey_kit.errors.WeightingError` naming the margin
 (and level) with the largest relative misfit; weights are never returned as if fine.
@@ -26,11 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
+from survey_kit.design.calfuns import calfun_values, check_calfun
 from survey_kit.errors import WeightingError
 
-CALFUNS: tuple[str, ...] = ("linear", "raking", "logit")
 # as grake: rescale the weights first when every total / sample-total ratio exceeds this
 _RESCALE_THRESHOLD = 20.0
 
@@ -226,49 +227,6 @@ def _worst_misfit(cell_w: np.ndarray, cells: np.ndarray,
     return worst
 
 
-def calfun_values(calfun: str, u: np.ndarray, lower: float,
-                  upper: float) -> tuple[np.ndarray, np.ndarray]:
-    """Adjustment factor ``g = F(u)`` and derivative ``F'(u)`` of a calibration function.
-
-    ``"linear"``: ``g = clip(1 + u, lower, upper)``; ``"raking"``: ``g = clip(exp(u), lower,
-    upper)``; ``"logit"``: ``g = L + (U - L) expit(A u + log((1 - L) / (U - 1)))`` with
-    ``A = (U - L) / ((U - 1)(1 - L))`` (Deville & Särndal 1992; needs finite ``L < 1 < U``).
-    The derivative is zero where the factor is clipped.
-
-    Examples
-    --------
-    R: ``survey::cal.raking$Fm1(u, list(lower=0.5, upper=2)) + 1``
-
-    >>> g, d = calfun_values("raking", np.array([0.0, 1.0]), 0.5, 2.0)
-    >>> g.tolist(), d.tolist()
-    ([1.0, 2.0], [1.0, 0.0])
-    """
-    if calfun == "linear":
-        raw = 1.0 + u
-        inside = (raw > lower) & (raw < upper)
-        return np.clip(raw, lower, upper), inside.astype(float)
-    if calfun == "raking":
-        with np.errstate(over="ignore"):
-            raw = np.exp(u)
-        inside = (raw > lower) & (raw < upper)
-        return np.clip(raw, lower, upper), np.where(inside, raw, 0.0)
-    a = (upper - lower) / ((upper - 1.0) * (1.0 - lower))
-    s = expit(a * u + np.log((1.0 - lower) / (upper - 1.0)))
-    return lower + (upper - lower) * s, (upper - lower) * a * s * (1.0 - s)
-
-
-def _check_calfun(calfun: str, lower: float, upper: float) -> None:
-    if calfun not in CALFUNS:
-        raise WeightingError(f"calfun must be one of {CALFUNS}, found {calfun!r}")
-    if not lower < upper:
-        raise WeightingError(f"bounds must satisfy lower < upper, found ({lower}, {upper})")
-    if calfun == "logit" and not (np.isfinite(lower) and np.isfinite(upper)
-                                  and lower < 1.0 < upper):
-        raise WeightingError(
-            "logit calibration needs finite bounds with lower < 1 < upper, "
-            f"found ({lower}, {upper})")
-
-
 def _pinv_solve(T: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     u, s, vt = np.linalg.svd(T)
     keep = s > 256 * np.finfo(float).eps * (s[0] if len(s) else 0.0)
@@ -280,6 +238,28 @@ def _evaluate(X: np.ndarray, eta: np.ndarray, calfun: str, lower: float,
               upper: float) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore", invalid="ignore"):
         return calfun_values(calfun, X @ eta, lower, upper)
+
+
+def _backtrack(X: np.ndarray, W: np.ndarray, totals: np.ndarray, eta: np.ndarray,
+               step: np.ndarray, g: np.ndarray, old: np.ndarray, new: np.ndarray,
+               fun: tuple[str, float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Halve a Newton step that increases the relative misfit (up to 30 times).
+
+    A safeguard R's ``grake`` lacks: it only changes the path, never the solution, and a
+    step is kept as R takes it when no shorter step does better.
+    """
+    scale = 1.0 + np.abs(totals)
+    target = np.linalg.norm(old / scale)
+    if not np.linalg.norm(new / scale) > target:
+        return eta, g, new
+    base = eta - step
+    for k in range(1, 31):
+        trial = base + step / 2.0**k
+        g_trial, _ = _evaluate(X, trial, *fun)
+        misfit = totals - X.T @ (W * g_trial)
+        if np.all(np.isfinite(g_trial)) and np.linalg.norm(misfit / scale) < target:
+            return trial, g_trial, misfit
+    return eta, g, new
 
 
 def _newton(X: np.ndarray, W: np.ndarray, totals: np.ndarray, calfun: str, lower: float,
@@ -303,7 +283,10 @@ def _newton(X: np.ndarray, W: np.ndarray, totals: np.ndarray, calfun: str, lower
             step = step / 2.0
             eta = eta - step
             g, deriv = _evaluate(X, eta, calfun, lower, upper)
-        misfit = totals - X.T @ (W * g)
+        misfit_new = totals - X.T @ (W * g)
+        eta, g, misfit = _backtrack(X, W, totals, eta, step, g, misfit, misfit_new,
+                                    (calfun, lower, upper))
+        g, deriv = _evaluate(X, eta, calfun, lower, upper)
         if np.all(np.abs(misfit) / (1.0 + np.abs(totals)) < tol):
             return g * scale, iteration, misfit
         iteration += 1
@@ -354,7 +337,7 @@ def calibrate_cells(X: np.ndarray, W: np.ndarray, totals: np.ndarray, *,
     [2.0, 2.0]
     """
     lower, upper = float(bounds[0]), float(bounds[1])
-    _check_calfun(calfun, lower, upper)
+    check_calfun(calfun, lower, upper)
     X = np.asarray(X, dtype=float)
     totals = np.asarray(totals, dtype=float)
     g, iterations, misfit = _newton(X, np.asarray(W, dtype=float), totals, calfun, lower, upper,
