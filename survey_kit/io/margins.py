@@ -1,0 +1,127 @@
+"""Reading rake targets: a long table ``[*by, variable, level, total]`` with checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.errors import DataValidationError
+from survey_kit.io.readers import read_data
+
+MARGIN_COLUMNS = ("variable", "level", "total")
+
+
+def read_margins(
+    path: str | Path, by: Sequence[str] | None = None, check_totals: bool = True
+) -> pd.DataFrame:
+    """Read and check register margins (rake targets).
+
+    Parameters
+    ----------
+    path
+        A file in any format :func:`read_data` reads, with columns ``variable``, ``level``,
+        ``total`` and the grouping columns.
+    by
+        Grouping columns (e.g. ``["year", "group"]``); default: every other column.
+    check_totals
+        Require that, within each group, every variable's totals add up to the same
+        population size (raking cannot meet inconsistent margins).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``[*by, "variable", "level", "total"]``; ``total`` is float.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file and the line/row, column, group or variable at fault.
+    """
+    path = Path(path)
+    data = read_data(path)
+    missing = [c for c in MARGIN_COLUMNS if c not in data.columns]
+    if missing:
+        raise DataValidationError(
+            f"{path}: margins lack column(s) {', '.join(missing)} "
+            f"(expected columns [*by, variable, level, total], found {', '.join(data.columns)})"
+        )
+    groups = _by_columns(path, data, by)
+    data = data[[*groups, *MARGIN_COLUMNS]].copy()
+    _check_cells(path, data, groups)
+    if check_totals:
+        _check_consistent(path, data, groups)
+    data.attrs["source"] = str(path)
+    return data
+
+
+def _by_columns(path: Path, data: pd.DataFrame, by: Sequence[str] | None) -> list[str]:
+    others = [str(c) for c in data.columns if c not in MARGIN_COLUMNS]
+    if by is None:
+        return others
+    absent = [c for c in by if c not in data.columns]
+    if absent:
+        raise DataValidationError(f"{path}: by column(s) {', '.join(absent)} not found")
+    extra = [c for c in others if c not in by]
+    if extra:
+        raise DataValidationError(
+            f"{path}: unexpected column(s) {', '.join(extra)} (by is {', '.join(by) or 'empty'})"
+        )
+    return list(by)
+
+
+def _place(path: Path, data: pd.DataFrame, position: int) -> str:
+    """'<file>, line N' for CSV (header = line 1), else '<file>, row N'."""
+    if data.attrs.get("format", path.suffix.lstrip(".")) == "csv":
+        return f"{path}, line {position + 2}"
+    return f"{path}, row {position + 1}"
+
+
+def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
+    total = pd.to_numeric(data["total"], errors="coerce")
+    bad = (total.isna() | (total < 0) | np.isinf(total)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataValidationError(
+            f"{_place(path, data, i)}: column 'total': expected a number >= 0, "
+            f"found {data['total'].iloc[i]!r}"
+        )
+    data["total"] = total.astype(float)
+    for column in [*groups, "variable", "level"]:
+        blank = (data[column].isna() | (data[column].astype(str).str.strip() == "")).to_numpy()
+        if blank.any():
+            i = int(np.flatnonzero(blank)[0])
+            raise DataValidationError(f"{_place(path, data, i)}: column {column!r} is blank")
+    dup = data.duplicated([*groups, "variable", "level"], keep=False).to_numpy()
+    if dup.any():
+        first, second = np.flatnonzero(dup)[:2]
+        raise DataValidationError(
+            f"{_place(path, data, int(second))}: duplicate margin "
+            f"{data['variable'].iloc[second]}={data['level'].iloc[second]!r} "
+            f"(also at {_place(path, data, int(first))})"
+        )
+
+
+def _check_consistent(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
+    sums = data.groupby([*groups, "variable"], sort=False)["total"].sum().reset_index()
+    keys = groups if groups else None
+    grouped = sums.groupby(keys, sort=False)["total"] if keys else [((), sums["total"])]
+    for key, totals in grouped:
+        low, high = float(totals.min()), float(totals.max())
+        if high - low > 1e-6 * max(abs(high), 1.0):
+            where = _group_text(groups, key)
+            lo_var = sums["variable"].at[totals.idxmin()]
+            hi_var = sums["variable"].at[totals.idxmax()]
+            raise DataValidationError(
+                f"{path}: margins disagree{where}: variable {lo_var!r} sums to {low:g} but "
+                f"{hi_var!r} to {high:g} (every variable must add up to the same population)"
+            )
+
+
+def _group_text(groups: list[str], key: object) -> str:
+    if not groups:
+        return ""
+    values = key if isinstance(key, tuple) else (key,)
+    return " in group " + ", ".join(f"{g}={v}" for g, v in zip(groups, values, strict=True))
