@@ -1,0 +1,144 @@
+"""The ``survey-kit`` command: argument parsing only; the work happens in the library.
+
+Subcommands are :class:`Command` records in a registry; add one with :func:`register`
+(a name, a help line, a function adding its arguments and a function running it that
+returns the exit code).  Errors of kind :class:`SurveyKitError` (bad data, bad spec) and
+file-system errors print ``survey-kit: error: <message>`` on stderr and exit 2, without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from survey_kit.errors import SurveyKitError
+from survey_kit.io import read_data
+from survey_kit.spec import load_questionnaire
+
+PROG = "survey-kit"
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: ``add_arguments(parser)`` declares its options, ``run(args)`` returns
+    the exit code."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(command: Command) -> Command:
+    """Add ``command`` to the ``survey-kit`` command line (replacing one of the same name)."""
+    COMMANDS[command.name] = command
+    return command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Design-based analysis of the Danish tryghedsmåling and livsmestring surveys.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS.values():
+        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.add_arguments(child)
+        child.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 problems found, 2 error).
+
+    Examples
+    --------
+    >>> main(["validate", "no_such_file.csv", "--questionnaire", "tryghed_trivsel"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        code: int = args.run(args)
+    except SystemExit as exc:  # argparse: --help or a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except (SurveyKitError, OSError) as exc:
+        message = " ".join(str(exc).split())
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", metavar="DATA", help="data file (.sav, .csv, .xlsx, .parquet)")
+    parser.add_argument(
+        "--questionnaire", "-q", required=True, metavar="NAME",
+        help="bundled questionnaire name (tryghed_trivsel, livsmestring) or a YAML path",
+    )
+    parser.add_argument(
+        "--rejects", metavar="PATH", default=None,
+        help="where to write the rejects CSV (default: <DATA stem>.rejects.csv next to DATA)",
+    )
+    parser.add_argument(
+        "--id-column", default="resp_id", metavar="NAME",
+        help="respondent id column checked for blanks and duplicates (default: resp_id)",
+    )
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    """Validate DATA; exit 0 when clean, else write the rejects CSV and exit 1."""
+    questionnaire = load_questionnaire(args.questionnaire)
+    data_path = Path(args.data)
+    report = questionnaire.validate(read_data(data_path), id_column=args.id_column)
+    if report.ok:
+        print(f"{data_path}: {report.summary()}")
+        return EXIT_OK
+    target = Path(args.rejects) if args.rejects else default_rejects_path(data_path)
+    write_csv_atomic(report.rejects, target)
+    print(f"{data_path}: {report.summary()}; rejects written to {target}")
+    return EXIT_PROBLEMS
+
+
+def default_rejects_path(data_path: Path) -> Path:
+    """``<stem>.rejects.csv`` next to the data file.
+
+    Examples
+    --------
+    >>> default_rejects_path(Path("runs/svar_2021.sav")).as_posix()
+    'runs/svar_2021.rejects.csv'
+    """
+    return data_path.with_name(f"{data_path.stem}.rejects.csv")
+
+
+def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:
+    """Write a DataFrame as UTF-8 CSV via a temporary file, so no partial file remains."""
+    handle, tmp_name = tempfile.mkstemp(suffix=".csv", prefix=f".{target.stem}.",
+                                        dir=target.parent)
+    os.close(handle)
+    try:
+        frame.to_csv(tmp_name, index=False, encoding="utf-8")
+        os.replace(tmp_name, target)
+    finally:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)
+
+
+register(Command("validate", "check a data file against a questionnaire spec",
+                 _validate_arguments, _run_validate))
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m survey_kit.cli`
+    sys.exit(main())
