@@ -1,8 +1,9 @@
 """Domain means, totals and proportions with Taylor-linearised standard errors.
 
 All variables and all domains are estimated in one pass: per variable a handful of
-``np.bincount`` calls give the domain sums, the influence values are formed in domain
-form and the variance engine returns their joint covariance matrix.  Missing values of
+``np.bincount`` calls give PSU x domain sums, from which the domain estimates and the PSU
+totals of their influence values follow; the variance engine returns their joint
+covariance matrix.  Missing values of
 a variable are a domain restriction for that variable (R: ``na.rm = TRUE`` within
 ``svyby``); the full design is kept for the variance.
 """
@@ -26,7 +27,8 @@ CI_METHODS = ("logit", "beta", "wald")
 
 @dataclass(frozen=True)
 class DomainSums:
-    """Per variable and domain: weight total, weighted sum, mean, respondents, influence values."""
+    """Per variable and domain: weight total, weighted sum, mean, respondents, and the PSU
+    totals of the influence values of the domain means and totals."""
 
     W: np.ndarray  # (V, D) sum of weights of respondents with a value
     S: np.ndarray  # (V, D) weighted sum of the variable
@@ -34,7 +36,8 @@ class DomainSums:
     W2: np.ndarray  # (V, D) sum of squared weights (for the Kish effective n)
     mean: np.ndarray  # (V, D)
     ss: np.ndarray  # (V, D) weighted sum of squared deviations from the domain mean
-    influence: np.ndarray  # (n, V) mean influence values in domain form
+    mean_totals: np.ndarray  # (P, V * D) PSU totals of the mean influence values
+    total_totals: np.ndarray  # (P, V * D) PSU totals of the total influence values
 
 
 def numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -59,28 +62,63 @@ def domain_sums(
     weights: np.ndarray,
     domain: np.ndarray,
     n_domains: int,
+    psu: np.ndarray,
+    n_psu: int,
 ) -> DomainSums:
-    """Domain sums and mean influence values for every variable in one pass per variable."""
+    """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
+
+    Everything else (domain totals, means, sums of squares, and the PSU totals of the
+    influence values ``w_i (y_i - mean_d) / W_d`` of a domain mean) follows from these
+    small ``(P, D)`` arrays without another pass over the respondents.  Rows outside every
+    domain, and rows where the variable is missing, fall into an extra bin that is dropped.
+    """
     check_columns(data, variables, "variable")
-    V, D, n = len(variables), n_domains, len(data)
-    out = {k: np.zeros((V, D)) for k in ("W", "S", "n", "W2", "ss")}
-    mean = np.full((V, D), np.nan)
-    influence = np.zeros((n, V))
+    V, D, P = len(variables), n_domains, n_psu
+    PD = P * D
+    base = np.where(domain >= 0, psu * D + domain, PD)
+    positive = (weights > 0).astype(float)
+    acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
     for v, name in enumerate(variables):
         y = numeric_column(data, name)
-        ok = ~np.isnan(y) & (domain >= 0)
-        dom, w, yy = domain[ok], weights[ok], y[ok]
-        W = np.bincount(dom, weights=w, minlength=D)
-        S = np.bincount(dom, weights=w * yy, minlength=D)
-        mu = np.divide(S, W, out=np.full(D, np.nan), where=W > 0)
-        resid = yy - mu[dom]
-        out["W"][v], out["S"][v], mean[v] = W, S, mu
-        out["n"][v] = np.bincount(dom, weights=(w > 0).astype(float), minlength=D)
-        out["W2"][v] = np.bincount(dom, weights=w * w, minlength=D)
-        out["ss"][v] = np.bincount(dom, weights=w * resid * resid, minlength=D)
-        Wd = W[dom]
-        influence[ok, v] = np.divide(w * resid, Wd, out=np.zeros_like(resid), where=Wd > 0)
-    return DomainSums(out["W"], out["S"], out["n"], out["W2"], mean, out["ss"], influence)
+        missing = np.isnan(y)
+        key = np.where(missing, PD, base)
+        w = np.where(missing, 0.0, weights)
+        wy = w * np.where(missing, 0.0, y)
+        for label, vals in (("W", w), ("S", wy), ("S2", wy * np.where(missing, 0.0, y)),
+                            ("W2", w * w), ("n", positive)):
+            acc[label][v] = np.bincount(key, weights=vals, minlength=PD + 1)[:PD].reshape(P, D)
+    W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
+    mean = _ratio(S, W)
+    mu = np.nan_to_num(mean)
+    ss = np.maximum(acc["S2"].sum(axis=1) - S * mu, 0.0)
+    inv = np.divide(1.0, W, out=np.zeros_like(W), where=W > 0)
+    mean_tot = (acc["S"] - mu[:, None, :] * acc["W"]) * inv[:, None, :]
+    return DomainSums(
+        W, S, acc["n"].sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
+        mean_tot.transpose(1, 0, 2).reshape(P, V * D),
+        acc["S"].transpose(1, 0, 2).reshape(P, V * D),
+    )
+
+
+def influence_values(
+    data: pd.DataFrame, variables: Sequence[str], weights: np.ndarray, domain: np.ndarray,
+    sums: DomainSums, statistic: str,
+) -> np.ndarray:
+    """Row-level influence values in domain form (needed only for calibrated designs)."""
+    values = np.zeros((len(data), len(variables)), order="F")
+    inside = domain >= 0
+    dom = np.where(inside, domain, 0)
+    for v, name in enumerate(variables):
+        y = numeric_column(data, name)
+        ok = inside & ~np.isnan(y)
+        y0 = np.where(ok, y, 0.0)
+        w = np.where(ok, weights, 0.0)
+        if statistic == "total":
+            values[:, v] = w * y0
+        else:
+            inv = np.divide(1.0, sums.W[v], out=np.zeros(sums.W.shape[1]), where=sums.W[v] > 0)
+            values[:, v] = w * (y0 - np.nan_to_num(sums.mean[v])[dom]) * inv[dom]
+    return values
 
 
 def _srs_mean_variance(sums: DomainSums) -> np.ndarray:
@@ -146,20 +184,17 @@ def estimate_means(
     """
     df = engine.df if df is None else df
     D = len(keys)
-    sums = domain_sums(data, variables, weights, domain, D)
+    sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu)
     if statistic == "total":
-        values = np.zeros_like(sums.influence)
-        for v, name in enumerate(variables):
-            y = numeric_column(data, name)
-            ok = ~np.isnan(y) & (domain >= 0)
-            values[ok, v] = weights[ok] * y[ok]
-        est = sums.S
+        totals, est = sums.total_totals, sums.S
         srs = _srs_mean_variance(sums) * sums.W**2
     else:
-        values = sums.influence
-        est = sums.mean
+        totals, est = sums.mean_totals, sums.mean
         srs = _srs_mean_variance(sums)
-    vcov = engine.vcov(values, domain, D)
+    if engine.history:
+        values = influence_values(data, variables, weights, domain, sums, statistic)
+        totals = totals - engine.calibration_correction(values, domain, D)
+    vcov = engine.vcov_from_totals(totals)
     var = np.diag(vcov).reshape(len(variables), D)
     empty = sums.n == 0
     se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))

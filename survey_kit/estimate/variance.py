@@ -239,15 +239,15 @@ class VarianceEngine:
         if domain is None:
             domain = np.zeros(values.shape[0], dtype=np.int64)
         P, V, D = self.n_psu, values.shape[1], n_domains
-        ok = domain >= 0
-        key = self.psu[ok] * D + domain[ok]
-        vals = values[ok]
+        # rows outside every domain go to an extra bin P * D that is dropped
+        key = np.where(domain >= 0, self.psu * D + domain, P * D)
+        values_f = np.asfortranarray(values)
         totals = np.empty((P, V * D))
         for v in range(V):
-            flat = np.bincount(key, weights=vals[:, v], minlength=P * D)
+            flat = np.bincount(key, weights=values_f[:, v], minlength=P * D + 1)[: P * D]
             totals[:, v * D : (v + 1) * D] = flat.reshape(P, D)
         if self.history:
-            totals -= self._calibration_correction(values, domain, D)
+            totals -= self.calibration_correction(values, domain, D)
         return totals
 
     def _calibration(self) -> tuple[list[_Basis], list[int], dict[tuple[int, int], np.ndarray]]:
@@ -262,10 +262,17 @@ class VarianceEngine:
             self._cache["bases"] = cached
         return cached  # type: ignore[return-value]
 
-    def _calibration_correction(
-        self, values: np.ndarray, domain: np.ndarray, n_domains: int
+    def calibration_correction(
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
         """PSU totals of what the calibration model explains, to subtract from the totals."""
+        values = np.asarray(values, dtype=float)
+        if values.ndim == 1:
+            values = values[:, None]
+        if domain is None:
+            domain = np.zeros(values.shape[0], dtype=np.int64)
+        if not self.history:
+            return np.zeros((self.n_psu, values.shape[1] * n_domains))
         bases, schedule, cross = self._calibration()
         k = values.shape[1] * n_domains
         coef = [np.zeros((b.q, k)) for b in bases]
