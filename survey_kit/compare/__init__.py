@@ -1,0 +1,22 @@
+"""Comparisons: contrasts with the joint covariance, year-over-year change, relative
+development (difference in differences), subgroup significance tables, Rao-Scott tests,
+design-based GLMs and multiplicity adjustment over a declared family."""
+
+from survey_kit.compare.chisq import ChisqResult, chisq
+from survey_kit.compare.contrasts import design_degf, linear_contrast
+from survey_kit.compare.did import did
+from survey_kit.compare.multiplicity import ADJUST_METHODS, p_adjust
+from survey_kit.compare.pairwise import compare
+from survey_kit.compare.table import ContrastTable
+
+__all__ = [
+    "ADJUST_METHODS",
+    "ChisqResult",
+    "ContrastTable",
+    "chisq",
+    "compare",
+    "design_degf",
+    "did",
+    "linear_contrast",
+    "p_adjust",
+]

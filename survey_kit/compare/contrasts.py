@@ -1,0 +1,167 @@
+"""Linear contrasts of domain estimates with their joint covariance (R: ``svycontrast``).
+
+The building blocks shared by :func:`compare`, :func:`did` and the subgroup tables: the
+design degrees of freedom as R's ``degf``, PSUs with data per domain, the lookup of
+domains by their key values, and the evaluation of ``L θ`` and ``L V Lᵀ`` for contrast
+rows given as (estimate row, coefficient) terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.errors import EstimationError
+from survey_kit.estimate.estimators import numeric_column
+from survey_kit.estimate.result import Estimate
+
+if TYPE_CHECKING:
+    from survey_kit.design.design import Design
+
+#: A contrast term: per contrast row the estimate row it uses (-1: missing) and a coefficient.
+Term = tuple[np.ndarray, float]
+
+
+def design_rows(design: Design) -> np.ndarray:
+    """Rows the design holds: the subset rows (all rows without a subset)."""
+    mask = design.domain_mask
+    return np.ones(len(design), dtype=bool) if mask is None else mask
+
+
+def design_degf(design: Design, rows: np.ndarray | None = None) -> int:
+    """Design degrees of freedom as R's ``degf``: PSUs minus strata among the rows with a
+    positive weight (``rows``: default the design's subset).
+
+    Examples
+    --------
+    >>> import survey_kit as sk
+    >>> d = pd.DataFrame({"h": [1, 1, 2, 2, 2], "p": [1, 2, 3, 4, 5], "y": [1.0] * 5})
+    >>> design_degf(sk.Design(d, strata="h", psu="p"))  # R: degf(design)
+    3
+    """
+    keep = design_rows(design) if rows is None else rows
+    keep = keep & (design.weights.to_numpy() > 0)
+    engine = design.engine
+    psus = np.unique(engine.psu[keep])
+    return int(psus.size - np.unique(engine.psu_stratum[psus]).size)
+
+
+def psu_counts(
+    design: Design, variables: Sequence[str], domain: np.ndarray, n_domains: int
+) -> np.ndarray:
+    """Number of PSUs with a respondent (value present, positive weight) per variable and
+    domain, shape ``(V, D)``."""
+    psu = design.engine.psu
+    n_psu = design.n_psu
+    weights = design.weights.to_numpy()
+    out = np.zeros((len(variables), n_domains), dtype=np.int64)
+    for v, name in enumerate(variables):
+        y = numeric_column(design.data, name)
+        ok = (domain >= 0) & ~np.isnan(y) & (weights > 0)
+        pairs = np.unique(domain[ok].astype(np.int64) * n_psu + psu[ok])
+        out[v] = np.bincount(pairs // n_psu, minlength=n_domains)
+    return out
+
+
+def domain_index(keys: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
+    """Position in ``keys`` of each row of ``wanted`` (matched on its columns), -1 if absent."""
+    if len(wanted) == 0:
+        return np.zeros(0, dtype=np.int64)
+    indexed = keys.assign(_domain=np.arange(len(keys)))
+    merged = wanted.reset_index(drop=True).merge(indexed, how="left", on=list(wanted.columns))
+    return merged["_domain"].fillna(-1).to_numpy(dtype=np.int64)
+
+
+def labels(keys: pd.DataFrame) -> np.ndarray:
+    """One label per row: the value itself for one column, ``"a / b"`` for several."""
+    if keys.shape[1] == 1:
+        return keys.iloc[:, 0].to_numpy(dtype=object)
+    text = keys.astype(str).to_numpy()
+    return np.array([" / ".join(row) for row in text], dtype=object)
+
+
+def combine(
+    estimate: np.ndarray, vcov: np.ndarray, terms: Sequence[Term]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``L θ`` and ``L V Lᵀ`` for contrast rows built from ``terms``.
+
+    Returns the contrast estimates, their covariance and a mask of the rows that could be
+    computed (every term present with a finite estimate); other rows are NaN.
+    """
+    idx = np.column_stack([rows for rows, _ in terms]).astype(np.int64)
+    coef = np.array([c for _, c in terms], dtype=float)
+    m, R = idx.shape[0], estimate.shape[0]
+    finite = np.isfinite(estimate)
+    safe = np.where(idx >= 0, idx, 0)
+    valid = (idx >= 0).all(axis=1) & finite[safe].all(axis=1)
+    L = np.zeros((m, R))
+    rows = np.repeat(np.arange(m), idx.shape[1])
+    np.add.at(L, (rows, safe.ravel()), (coef[None, :] * valid[:, None]).ravel())
+    theta = np.where(finite, estimate, 0.0)
+    V = np.nan_to_num(vcov, nan=0.0)
+    value = np.where(valid, L @ theta, np.nan)
+    cov = L @ V @ L.T
+    cov[~valid, :] = np.nan
+    cov[:, ~valid] = np.nan
+    return value, cov, valid
+
+
+def linear_contrast(
+    estimate: Estimate, L: np.ndarray | Sequence[Sequence[float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Linear combinations ``L θ`` of the rows of an estimate and their covariance
+    ``L V Lᵀ`` (R: ``svycontrast(svyby(..., covmat=TRUE), L)``).
+
+    Examples
+    --------
+    R: ``svycontrast(svyby(~y, ~g, des, svymean, covmat=TRUE), c(-1, 1))``
+
+    >>> import survey_kit as sk
+    >>> d = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 3.0, 4.0, 6.0]})
+    >>> value, cov = linear_contrast(sk.Design(d).mean("y", by="g"), [[-1.0, 1.0]])
+    >>> float(value[0]), round(float(cov[0, 0]), 4)
+    (3.0, 1.3333)
+    """
+    matrix = np.atleast_2d(np.asarray(L, dtype=float))
+    theta = estimate.table["estimate"].to_numpy(dtype=float)
+    if matrix.shape[1] != theta.shape[0]:
+        raise EstimationError(
+            f"contrast matrix has {matrix.shape[1]} columns; the estimate has "
+            f"{theta.shape[0]} rows (one column per row of to_frame())"
+        )
+    return matrix @ theta, matrix @ estimate.vcov @ matrix.T
+
+
+def contrast_notes(
+    rows: Sequence[np.ndarray],
+    names: Sequence[np.ndarray],
+    estimate: Estimate,
+    psus: np.ndarray,
+    se: np.ndarray,
+) -> np.ndarray:
+    """Why no test was possible for each contrast row ("" when it was).
+
+    ``rows[k]`` are the estimate rows of term k (-1: the domain has no respondents) and
+    ``names[k]`` the domain labels used in the message.
+    """
+    table = estimate.table
+    n = table["n"].to_numpy()
+    var = table["variable"].to_numpy(dtype=object)
+    psu_flat = psus.ravel()
+    notes = np.full(se.shape[0], "", dtype=object)
+    for idx, name in zip(reversed(rows), reversed(names), strict=True):
+        safe = np.maximum(idx, 0)
+        absent = idx < 0
+        empty = ~absent & (n[safe] == 0)
+        single = ~absent & ~empty & (psu_flat[safe] < 2)
+        for mask, text in ((single, "only one PSU with data in {}: no variance estimate"),
+                           (empty, "no respondents with a value of {1} in {0}"),
+                           (absent, "no respondents in {}")):
+            hit = np.flatnonzero(mask)
+            notes[hit] = [text.format(name[i], var[safe[i]]) for i in hit]
+    silent = (notes == "") & ~(np.isfinite(se) & (se > 0))
+    notes[silent] = "standard error is zero or undefined: no test"
+    return notes
