@@ -110,7 +110,7 @@ def test_mini_spec_features() -> None:
 
 
 def test_unknown_name_and_missing_file() -> None:
-    with pytest.raises(SpecError, match="unknown questionnaire 'nope'.*tryghed_trivsel"):
+    with pytest.raises(SpecError, match=r"unknown questionnaire 'nope'.*tryghed_trivsel"):
         load_questionnaire("nope")
     with pytest.raises(SpecError, match=r"missing\.yaml: questionnaire file not found"):
         load_questionnaire("missing.yaml")

@@ -50,7 +50,8 @@ def test_report_lists_every_problem(raw: pd.DataFrame) -> None:
         (15, "b1", "not_whole_number"),
         (17, "resp_id", "missing_id"),
     ]
-    reasons = dict(zip(zip(rejects["row"], rejects["column"]), rejects["reason"], strict=True))
+    keys = zip(rejects["row"], rejects["column"], strict=True)
+    reasons = dict(zip(keys, rejects["reason"], strict=True))
     assert reasons[(11, "a1")] == (
         "unknown code (expected 1, 2, 3 or missing code 8, 9 for item 'a1')"
     )
