@@ -1,0 +1,1 @@
+"""The annual run: configuration, data stages, analysis and outputs."""
