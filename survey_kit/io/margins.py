@@ -86,7 +86,7 @@ def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
         i = int(np.flatnonzero(bad)[0])
         raise DataValidationError(
             f"{_place(path, data, i)}: column 'total': expected a number >= 0, "
-            f"found {data['total'].iloc[i]!r}"
+            f"found {_show(data['total'].iloc[i])}"
         )
     data["total"] = total.astype(float)
     for column in [*groups, "variable", "level"]:
@@ -99,9 +99,14 @@ def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
         first, second = np.flatnonzero(dup)[:2]
         raise DataValidationError(
             f"{_place(path, data, int(second))}: duplicate margin "
-            f"{data['variable'].iloc[second]}={data['level'].iloc[second]!r} "
+            f"{data['variable'].iloc[second]}={_show(data['level'].iloc[second])} "
             f"(also at {_place(path, data, int(first))})"
         )
+
+
+def _show(value: object) -> str:
+    """repr of a cell value, without numpy's type wrapper."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _check_consistent(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
