@@ -22,7 +22,11 @@ def calfun_values(calfun: str, u: np.ndarray, lower: float,
     ``"linear"``: ``g = clip(1 + u, lower, upper)``; ``"raking"``: ``g = clip(exp(u), lower,
     upper)``; ``"logit"``: ``g = L + (U - L) expit(A u + log((1 - L) / (U - 1)))`` with
     ``A = (U - L) / ((U - 1)(1 - L))`` (Deville & Särndal 1992; needs finite ``L < 1 < U``).
-    The derivative is zero where the factor is clipped.
+    The derivative is zero where the factor is clipped.  For ``"raking"`` the derivative is
+    ``exp(u)`` on ``lower - 1 < u < upper - 1`` and zero outside, the Newton Jacobian R's
+    ``cal.raking`` uses: a wider window than ``log(lower) < u < log(upper)``, which lets a
+    step that overshoots a bound come back (with the exact window the Jacobian loses that
+    direction and Newton stalls).  Only the path depends on it, not the solution.
 
     Examples
     --------
@@ -31,6 +35,8 @@ def calfun_values(calfun: str, u: np.ndarray, lower: float,
     >>> g, d = calfun_values("raking", np.array([0.0, 1.0]), 0.5, 2.0)
     >>> g.tolist(), d.tolist()
     ([1.0, 2.0], [1.0, 0.0])
+    >>> calfun_values("raking", np.array([0.8]), 0.5, 2.0)[1].round(4).tolist()
+    [2.2255]
     """
     if calfun == "linear":
         raw = 1.0 + u
@@ -39,7 +45,7 @@ def calfun_values(calfun: str, u: np.ndarray, lower: float,
     if calfun == "raking":
         with np.errstate(over="ignore"):
             raw = np.exp(u)
-        inside = (raw > lower) & (raw < upper)
+        inside = (u > lower - 1.0) & (u < upper - 1.0)
         return np.clip(raw, lower, upper), np.where(inside, raw, 0.0)
     a = (upper - lower) / ((upper - 1.0) * (1.0 - lower))
     s = expit(a * u + np.log((1.0 - lower) / (upper - 1.0)))

@@ -22,6 +22,8 @@ from survey_kit.errors import WeightingError
 
 #: Relative tolerance for the margins of one by group to add to the same total.
 TOTAL_RTOL = 1e-6
+#: Column of ``Margins.cells`` holding the by-group code (a name no by column will have).
+GROUP = "__by_group_code__"
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Margins:
         adds to the group total of its first variable (a change of at most ``TOTAL_RTOL``).
     cells : tuple of DataFrame
         Per variable, one row per cell code: the by values, ``variable``, ``level``,
-        ``target`` (as given) and ``group`` (the by-group code).
+        ``target`` (as given) and :data:`GROUP` (the by-group code).
     groups : DataFrame
         The by values of each group code (one row, no columns, without ``by``).
     group_codes : ndarray
@@ -184,10 +186,10 @@ def group_codes(data: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[np.
 
 def _group_problems(tg: pd.DataFrame, groups: pd.DataFrame, by: list[str]) -> list[str]:
     problems = []
-    for _, row in tg[tg["group"] < 0].drop_duplicates(by).iterrows():
+    for _, row in tg[tg[GROUP] < 0].drop_duplicates(by).iterrows():
         problems.append(f"{_describe(row, by)}has targets but no respondents in the data; "
                         "drop those targets or check the by values")
-    covered = set(tg["group"])
+    covered = set(tg[GROUP])
     for g, row in groups.iterrows():
         if g not in covered:
             problems.append(f"{_describe(row, by)}has respondents but no targets; add targets "
@@ -217,7 +219,7 @@ def _variable_margin(column: pd.Series, tv: pd.DataFrame, group_codes: np.ndarra
     level_codes, labels = factorize_labels(column)
     n_groups, n_levels = len(groups), max(len(labels), 1)
     has = np.zeros(n_groups, dtype=bool)
-    has[tv["group"].to_numpy()[tv["group"].to_numpy() >= 0]] = True
+    has[tv[GROUP].to_numpy()[tv[GROUP].to_numpy() >= 0]] = True
     raked = has[group_codes]
     problems = []
     missing = np.bincount(group_codes[raked & (level_codes < 0)], minlength=n_groups)
@@ -229,7 +231,7 @@ def _variable_margin(column: pd.Series, tv: pd.DataFrame, group_codes: np.ndarra
                          minlength=n_groups * n_levels).reshape(n_groups, n_levels)
     position = {lab: i for i, lab in enumerate(labels)}
     table = np.full((n_groups, n_levels), -1, dtype=np.int64)
-    t_groups = tv["group"].to_numpy(dtype=np.int64)
+    t_groups = tv[GROUP].to_numpy(dtype=np.int64)
     t_levels = [str(v) for v in tv["level"]]
     t_totals = tv["total"].to_numpy(dtype=float)
     for k in range(len(tv)):
@@ -256,9 +258,9 @@ def _harmonise(margins: list[_VariableMargin], n_groups: int, groups: pd.DataFra
                by: list[str]) -> tuple[list[np.ndarray], list[str]]:
     sums = np.full((len(margins), n_groups), np.nan)
     for j, m in enumerate(margins):
-        valid = m.cells["group"].to_numpy() >= 0
+        valid = m.cells[GROUP].to_numpy() >= 0
         sums[j] = pd.Series(m.cells["total"].to_numpy()[valid]).groupby(
-            m.cells["group"].to_numpy()[valid]).sum().reindex(range(n_groups)).to_numpy()
+            m.cells[GROUP].to_numpy()[valid]).sum().reindex(range(n_groups)).to_numpy()
     reference = np.full(n_groups, np.nan)
     ref_var = np.full(n_groups, -1)
     problems = []
@@ -275,8 +277,8 @@ def _harmonise(margins: list[_VariableMargin], n_groups: int, groups: pd.DataFra
                     "variable's margin add to the same group total")
     totals = []
     for j, m in enumerate(margins):
-        cg = np.maximum(m.cells["group"].to_numpy(dtype=np.int64), 0)
-        factor = np.where(m.cells["group"].to_numpy() >= 0, reference[cg] / sums[j, cg], 1.0)
+        cg = np.maximum(m.cells[GROUP].to_numpy(dtype=np.int64), 0)
+        factor = np.where(m.cells[GROUP].to_numpy() >= 0, reference[cg] / sums[j, cg], 1.0)
         totals.append(m.cells["total"].to_numpy() * np.nan_to_num(factor, nan=1.0))
     return totals, problems
 
@@ -320,7 +322,7 @@ def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame
     tg = _normalise_targets(targets, by_list)
     codes_g, groups = group_codes(data, by_list)
     index = {tuple(r): i for i, r in enumerate(groups[by_list].itertuples(index=False))}
-    tg["group"] = [index.get(tuple(r), -1) for r in tg[by_list].itertuples(index=False)]
+    tg[GROUP] = [index.get(tuple(r), -1) for r in tg[by_list].itertuples(index=False)]
     weights = np.asarray(weights, dtype=float)
     problems = _group_problems(tg, groups, by_list)
     problems += _weight_problems(weights, codes_g, groups, by_list)
@@ -332,6 +334,6 @@ def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame
         problems += m.problems
     totals, total_problems = _harmonise(margins, len(groups), groups, by_list)
     _raise(problems + total_problems)
-    cells = tuple(m.cells[[*by_list, "variable", "level", "target", "group"]] for m in margins)
+    cells = tuple(m.cells[[*by_list, "variable", "level", "target", GROUP]] for m in margins)
     return Margins(tuple(by_list), tuple(variables), tuple(m.codes for m in margins),
                    tuple(totals), cells, groups, codes_g)

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from survey_kit.design.calibration import calibrate_cells, joint_cells, rake_ipf
 from survey_kit.design.diagnostics import WeightingReport, build_report
-from survey_kit.design.targets import Margins, build_margins
+from survey_kit.design.targets import GROUP, Margins, build_margins
 from survey_kit.errors import WeightingError
 from survey_kit.estimate.variance import GregHistory, RakingHistory
 
@@ -46,7 +46,7 @@ def _margin_table(margins: Margins, weights: np.ndarray) -> pd.DataFrame:
     for codes, cells in zip(margins.codes, margins.cells, strict=True):
         ok = codes >= 0
         achieved = np.bincount(codes[ok], weights=weights[ok], minlength=len(cells))
-        frame = cells.drop(columns="group").copy()
+        frame = cells.drop(columns=GROUP).copy()
         frame["achieved"] = achieved
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -108,14 +108,14 @@ def _columns(margins: Margins) -> list[np.ndarray]:
         used = np.bincount(codes[codes >= 0], minlength=len(cells)) > 0
         cols = np.full(len(cells), -1, dtype=np.int64)
         first_level: set[int] = set()
-        for k, g in enumerate(cells["group"].to_numpy()):
+        for k, g in enumerate(cells[GROUP].to_numpy()):
             if not used[k]:
                 continue
             if g in seen_groups and g not in first_level:
                 first_level.add(g)
                 continue
             cols[k], next_col = next_col, next_col + 1
-        seen_groups.update(int(g) for g in cells["group"].to_numpy() if g >= 0)
+        seen_groups.update(int(g) for g in cells[GROUP].to_numpy() if g >= 0)
         out.append(cols)
     return out
 
