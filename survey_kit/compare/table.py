@@ -62,6 +62,19 @@ class ContrastTable:
         table = with_adjustment(self.table, method, family, self.level)
         return ContrastTable(table, self.vcov, self.by, self.level, method, _family(family))
 
+    def select(self, **equals: object) -> ContrastTable:
+        """The rows whose columns equal the given values (e.g. ``family="..."``), with the
+        matching block of ``vcov``."""
+        keep = np.ones(len(self.table), dtype=bool)
+        for column, value in equals.items():
+            if column not in self.table.columns:
+                raise EstimationError(f"select: {column!r} is not a column of the table")
+            keep &= (self.table[column] == value).to_numpy(dtype=bool)
+        rows = np.flatnonzero(keep)
+        return ContrastTable(self.table.iloc[rows].reset_index(drop=True),
+                             self.vcov[np.ix_(rows, rows)], self.by, self.level,
+                             self.adjust_method, self.family)
+
     def __len__(self) -> int:
         return len(self.table)
 
