@@ -199,6 +199,10 @@ BAD_SPECS = [
      "item: id must be lowercase snake_case"),
     ("index minimum", _set(["index", "min_dimensions"], 3),
      "index: min_dimensions must be between 1 and 2, found 3"),
+    ("item not a mapping", lambda spec: spec["items"].append("a9"),
+     "items: each item must be a mapping"),
+    ("ordinal without positive_end", _set(["scales", "enig3", "positive_end"], None),
+     "scale 'enig3': positive_end must be 'low' or 'high', found None"),
     ("numeric bounds", _set(["scales", "nul_ti", "max"], 0),
      "scale 'nul_ti': min must be below max, found min 0 and max 0"),
 ]

@@ -24,8 +24,9 @@ def build_item(
     reader: SpecReader, raw: Any, scales: dict[str, Scale], rounds: tuple[int, ...]
 ) -> Item:
     """One item (its dimension is filled in when the dimensions are read)."""
-    first = reader.mapping(raw, "items", optional=raw if isinstance(raw, dict) else ())
-    item_id = check_id(reader, first.get("id"), "item")
+    if not isinstance(raw, dict):
+        raise reader.error("items", "each item must be a mapping with id, text and scale")
+    item_id = check_id(reader, raw.get("id"), "item")
     where = f"item {item_id!r}"
     body = reader.mapping(raw, where, required=("id", "text", "scale"), optional=_ITEM_KEYS)
     scale_id = body["scale"]

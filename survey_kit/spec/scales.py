@@ -17,16 +17,17 @@ _KEYS = {
 
 def build_scales(reader: SpecReader, section: Any) -> dict[str, Scale]:
     """Every scale of the spec, keyed by id."""
-    body = reader.mapping(section, "scales", optional=section if isinstance(section, dict) else ())
-    if not body:
-        raise reader.error("scales", "at least one scale is required")
-    return {str(sid): build_scale(reader, str(sid), raw) for sid, raw in body.items()}
+    if not isinstance(section, dict) or not section:
+        raise reader.error("scales", "expected a mapping of scale id -> scale")
+    return {str(sid): build_scale(reader, str(sid), raw) for sid, raw in section.items()}
 
 
 def build_scale(reader: SpecReader, sid: str, raw: Any) -> Scale:
     """One scale; checks kind, codes, missing codes and the favourable end."""
     where = f"scale {sid!r}"
-    kind = reader.mapping(raw, where, required=("kind",), optional=_all_keys()).get("kind")
+    if not isinstance(raw, dict):
+        raise reader.error(where, "expected a mapping with kind, codes or min/max")
+    kind = raw.get("kind")
     if kind not in SCALE_KINDS:
         raise reader.error(where, f"kind must be one of {', '.join(SCALE_KINDS)}, found {kind!r}")
     required, optional = _KEYS[kind]
@@ -43,10 +44,6 @@ def build_scale(reader: SpecReader, sid: str, raw: Any) -> Scale:
     if kind != "nominal" and end not in ("low", "high"):
         raise reader.error(where, f"positive_end must be 'low' or 'high', found {end!r}")
     return Scale(sid, kind, codes, labels, missing, end)
-
-
-def _all_keys() -> set[str]:
-    return {key for required, optional in _KEYS.values() for key in (*required, *optional)}
 
 
 def _numeric_codes(
