@@ -143,7 +143,7 @@ def glm(
     >>> glm(sk.Design(d), "y ~ x").to_frame()[["term", "estimate"]].round(4)
               term  estimate
     0  (Intercept)    1.2857
-    1            x    0.9143
+    1            x    0.8857
     """
     if family not in FAMILIES:
         raise EstimationError(f"family={family!r}; expected one of {', '.join(FAMILIES)}")
