@@ -139,7 +139,7 @@ def test_reference_and_pair_order(des: sk.Design) -> None:
         compare(des, "tryg", between="group", reference="nowhere")
     with pytest.raises(sk.EstimationError, match="both"):
         compare(des, "tryg", between="group", by="group")
-    with pytest.raises(sk.EstimationError, match="p.adjust"):
+    with pytest.raises(sk.EstimationError, match=r"p\.adjust"):
         compare(des, "tryg", between="group", adjust="fdr")
 
 

@@ -36,7 +36,7 @@ def test_missing_p_values_leave_the_family(method: str) -> None:
 def test_none_and_unknown() -> None:
     np.testing.assert_array_equal(p_adjust([0.2, np.nan], "none"), [0.2, np.nan])
     assert np.isnan(p_adjust([np.nan], "holm")).all()
-    with pytest.raises(sk.EstimationError, match="p.adjust"):
+    with pytest.raises(sk.EstimationError, match=r"p\.adjust"):
         p_adjust([0.1], "fdr")
 
 
