@@ -1,0 +1,215 @@
+"""Safe text for the outputs: HTML escaping, spreadsheet formula neutralising, Danish numbers.
+
+Three small concerns that every writer in :mod:`survey_kit.report` shares:
+
+* :func:`html_escape` -- labels come from questionnaires and configuration files written by
+  people, so every label is escaped before it reaches HTML (the Jinja2 environment of
+  :mod:`survey_kit.report.resident` also autoescapes).
+* :func:`neutralise_formula` -- a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+  or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets when a CSV
+  file is opened ("CSV injection").  We choose the OWASP rule: such a cell gets a leading
+  apostrophe.  In ``.xlsx`` files written by :mod:`survey_kit.report.excel` every text cell is
+  stored as a string cell (never a formula), so no apostrophe is needed there.
+* :func:`fmt_pct`, :func:`fmt_dec`, :func:`fmt_int` -- Danish number formatting: decimal
+  comma, "." as thousands separator, a space before the percent sign.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a text cell as a formula."""
+
+MISSING_TEXT = "–"
+"""What a number that cannot be shown (missing or suppressed) prints as: an en dash."""
+
+
+def html_escape(text: object) -> Markup:
+    """Escape a value for HTML (``&``, ``<``, ``>``, quotes).
+
+    Parameters
+    ----------
+    text : object
+        Any value; it is converted with ``str``.  A :class:`markupsafe.Markup` value is
+        trusted and returned unchanged, as in Jinja2.
+
+    Returns
+    -------
+    markupsafe.Markup
+        The escaped text.
+
+    Examples
+    --------
+    >>> str(html_escape('<script>alert("x")</script>'))
+    '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;'
+    """
+    return escape(text)
+
+
+def neutralise_formula(value: object) -> object:
+    """Make a text value safe to write into a CSV cell that a spreadsheet will open.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.  Only ``str`` values are changed; numbers, booleans and missing values
+        pass through unchanged, so a negative number stays a number.
+
+    Returns
+    -------
+    object
+        ``"'" + value`` when the text starts with one of :data:`FORMULA_TRIGGERS`, otherwise
+        ``value``.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+1"), neutralise_formula("-tryg"), neutralise_formula(-0.5)
+    ("'=1+1", "'-tryg", -0.5)
+    >>> neutralise_formula("helhedsplan")
+    'helhedsplan'
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` whose text cells and column names are formula-safe.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table about to be written as CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; object and string columns are passed through :func:`neutralise_formula`
+        cell by cell, numeric columns are untouched.
+    """
+    out = frame.copy()
+    out.columns = [str(neutralise_formula(str(c))) for c in out.columns]
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(neutralise_formula).astype(object)
+    return out
+
+
+def _group_thousands(digits: str) -> str:
+    """Insert "." every three digits from the right in a string of digits."""
+    groups: list[str] = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return ".".join(groups)
+
+
+def fmt_dec(x: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """Format a number the Danish way: decimal comma and "." between thousands.
+
+    Parameters
+    ----------
+    x : float or None
+        The number.  Missing values (None, NaN) print as :data:`MISSING_TEXT`.
+    decimals : int, default 1
+        Number of decimals (half away from zero, as people round by hand).
+    sign : bool, default False
+        Print a leading "+" for positive numbers (changes and differences).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_dec(0.5334, 2), fmt_dec(12345.678, 1), fmt_dec(-3.25, 1), fmt_dec(2.0, 0)
+    ('0,53', '12.345,7', '-3,3', '2')
+    >>> fmt_dec(4.0, 0, sign=True), fmt_dec(float("nan"))
+    ('+4', '–')
+    """
+    if x is None or pd.isna(x):
+        return MISSING_TEXT
+    value = float(x)
+    scaled = abs(value) * 10**decimals
+    rounded = math.floor(scaled + 0.5 + 1e-9)
+    integer, fraction = divmod(rounded, 10**decimals)
+    text = _group_thousands(str(int(integer)))
+    if decimals > 0:
+        text += "," + str(int(fraction)).zfill(decimals)
+    if rounded == 0:
+        return text
+    if value < 0:
+        return "-" + text
+    return ("+" + text) if sign else text
+
+
+def fmt_int(x: float | None) -> str:
+    """Format a count with "." between thousands.
+
+    Examples
+    --------
+    >>> fmt_int(10473), fmt_int(None)
+    ('10.473', '–')
+    """
+    return fmt_dec(x, 0)
+
+
+def fmt_pct(x: float | None, decimals: int = 0, *, sign: bool = False) -> str:
+    """Format a share on 0-1 as a Danish percentage ("73 %").
+
+    Parameters
+    ----------
+    x : float or None
+        The share (0.734 means 73.4 %).  Missing values print as :data:`MISSING_TEXT`.
+    decimals : int, default 0
+        Decimals of the percentage.
+    sign : bool, default False
+        Print a leading "+" for positive numbers.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_pct(0.734), fmt_pct(0.7345, 1), fmt_pct(1.0)
+    ('73 %', '73,5 %', '100 %')
+    """
+    if x is None or pd.isna(x):
+        return MISSING_TEXT
+    return fmt_dec(float(x) * 100, decimals, sign=sign) + " %"
+
+
+def join_danish(parts: Iterable[str]) -> str:
+    """Join words as a Danish list: "a, b og c".
+
+    Examples
+    --------
+    >>> join_danish(["tillid", "tilfredshed", "livskvalitet"])
+    'tillid, tilfredshed og livskvalitet'
+    >>> join_danish(["tillid"]), join_danish([])
+    ('tillid', '')
+    """
+    items = list(parts)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "MISSING_TEXT",
+    "fmt_dec",
+    "fmt_int",
+    "fmt_pct",
+    "html_escape",
+    "join_danish",
+    "neutralise_formula",
+    "neutralise_frame",
+]

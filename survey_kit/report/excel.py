@@ -1,0 +1,307 @@
+"""The subgroup significance tables as one formatted Excel workbook (XlsxWriter).
+
+Layout:
+
+* sheet ``Indhold``: title, date, data sources, contents with links to every sheet, how to read
+  the tables and the method notes (test, level, multiplicity correction, suppression);
+* one sheet per variable: a title, three header rows (group, round, column letter), then the
+  total and subgroup rows.  Each table row takes three sheet rows: the value (percent, or
+  points 0-100), the base ``n`` and the effective base.  Each banner column takes two sheet
+  columns: the number and a narrow "Sig." column with the letters of the columns this cell is
+  significantly higher than and ▲/▼ for change since the previous round.  Suppressed cells show
+  "–".  Panes are frozen below the headers and right of the row labels; footnotes follow.
+
+Every text cell is written with ``write_string`` in a workbook created with
+``strings_to_formulas=False``, so a label that starts with "=" is stored as text, never as a
+formula.  The caller gives the path; the file is written in one go (the pipeline moves it into
+place atomically).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from survey_kit.report.escape import MISSING_TEXT, fmt_int
+from survey_kit.report.inputs import SignificanceInput
+from survey_kit.report.tables import (
+    DOWN,
+    UP,
+    SignificanceTable,
+    adjust_methods,
+    build_significance_tables,
+)
+from survey_kit.report.text import test_footnote
+
+INDEX_SHEET = "Indhold"
+HEADER_ROWS = 3
+FIRST_BODY_ROW = 3 + HEADER_ROWS
+"""Sheet row (0-based) of the first table row: title, subtitle, blank, three header rows."""
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+
+
+def sheet_name(label: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name from a label (max 31 characters, no ``[]:*?/\\'``).
+
+    Examples
+    --------
+    >>> used = {"Indhold"}
+    >>> sheet_name("Tilfredshed: boligområdet", used), sheet_name("Tilfredshed: boligområdet", used)
+    ('Tilfredshed boligområdet', 'Tilfredshed boligområdet (2)')
+    """
+    base = " ".join(_BAD_SHEET_CHARS.sub(" ", label).split())[:31] or "Ark"
+    name, k = base, 2
+    while name.lower() in {u.lower() for u in used}:
+        suffix = f" ({k})"
+        name = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(name)
+    return name
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    font = {"font_name": "Calibri", "font_size": 11}
+    grey = {"font_color": "#595959", "font_size": 9, "font_name": "Calibri"}
+    return {
+        "title": wb.add_format({**font, "bold": True, "font_size": 14}),
+        "subtitle": wb.add_format({**font, "italic": True}),
+        "group": wb.add_format({**font, "bold": True, "align": "center", "bottom": 1,
+                                "text_wrap": True, "valign": "vcenter"}),
+        "round": wb.add_format({**font, "bold": True, "align": "center"}),
+        "letter": wb.add_format({**font, "align": "center", "font_color": "#595959",
+                                 "bottom": 1}),
+        "heading": wb.add_format({**font, "bold": True, "top": 1}),
+        "label": wb.add_format({**font}),
+        "measure": wb.add_format({**grey}),
+        "share": wb.add_format({**font, "num_format": "0%", "align": "right"}),
+        "share1": wb.add_format({**font, "num_format": "0.0%", "align": "right"}),
+        "score": wb.add_format({**font, "num_format": "0.0", "align": "right"}),
+        "score0": wb.add_format({**font, "num_format": "0", "align": "right"}),
+        "count": wb.add_format({**grey, "num_format": "#,##0", "align": "right"}),
+        "dash": wb.add_format({**font, "align": "right"}),
+        "dash_grey": wb.add_format({**grey, "align": "right"}),
+        "sig": wb.add_format({**font, "bold": True, "font_color": "#0B5394", "align": "left"}),
+        "note": wb.add_format({**grey, "font_size": 10, "text_wrap": False}),
+        "text": wb.add_format({**font, "text_wrap": True, "valign": "top"}),
+        "link": wb.add_format({**font, "font_color": "#0B5394", "underline": 1}),
+        "bold": wb.add_format({**font, "bold": True}),
+    }
+
+
+def _value_format(table: SignificanceTable) -> tuple[str, float]:
+    """Format name and multiplier of the value cells."""
+    var = table.variable
+    if var.kind == "share":
+        return ("share1" if var.shown_decimals >= 1 else "share"), 1.0
+    return ("score" if var.shown_decimals >= 1 else "score0"), 100.0
+
+
+def _write_header(ws: Any, fmt: dict[str, Any], table: SignificanceTable) -> None:
+    var = table.variable
+    ws.write_string(0, 0, var.label, fmt["title"])
+    unit = ("Andel i procent" if var.kind == "share"
+            else "Gennemsnitlig score på en skala fra 0 til 100 (højere er bedre)")
+    if var.kind == "score" and not var.higher_is_better:
+        unit = "Gennemsnitlig score på en skala fra 0 til 100"
+    ws.write_string(1, 0, unit, fmt["subtitle"])
+    top = 3
+    ws.write_string(top + 2, 0, "", fmt["letter"])
+    ws.write_string(top + 2, 1, "", fmt["letter"])
+    col = 2
+    groups: dict[str, list[int]] = {}
+    for bc in table.columns:
+        groups.setdefault(bc.group_label, []).append(col)
+        ws.write_string(top + 1, col, bc.round, fmt["round"])
+        ws.write_string(top + 2, col, f"({bc.letter})", fmt["letter"])
+        ws.write_string(top + 2, col + 1, "Sig.", fmt["letter"])
+        col += 2
+    for label, cols in groups.items():
+        first, last = cols[0], cols[-1] + 1
+        ws.merge_range(top, first, top, last, label, fmt["group"])
+
+
+def _write_cell(ws: Any, fmt: dict[str, Any], row: int, col: int, cell: Any,
+                vfmt: str, scale: float) -> None:
+    if not cell.present:
+        return
+    if cell.suppressed:
+        ws.write_string(row, col, MISSING_TEXT, fmt["dash"])
+        ws.write_string(row + 1, col, MISSING_TEXT, fmt["dash_grey"])
+        ws.write_string(row + 2, col, MISSING_TEXT, fmt["dash_grey"])
+        return
+    ws.write_number(row, col, cell.estimate * scale, fmt[vfmt])
+    marks = " ".join(m for m in (cell.letters, cell.change) if m)
+    if marks:
+        ws.write_string(row, col + 1, marks, fmt["sig"])
+    for offset, value in ((1, cell.n), (2, cell.n_eff)):
+        if value == value:  # not NaN
+            ws.write_number(row + offset, col, round(value), fmt["count"])
+
+
+def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
+    letters = ", ".join(f"{c.letter} = {c.group_label} {c.round}" for c in table.columns)
+    notes = [
+        f"Kolonner: {letters}.",
+        "Bogstaver i kolonnen Sig.: tallet er signifikant højere end tallet i kolonnen med det "
+        "bogstav (samme runde).",
+        f"{UP} / {DOWN}: signifikant stigning / fald siden forrige runde i samme gruppe.",
+        test_footnote(data.alpha, adjust_methods(data)),
+        f"{MISSING_TEXT}: Tallet vises ikke, fordi det bygger på under {data.min_n} besvarelser, "
+        "eller fordi det ellers ville kunne regnes ud fra de viste tal.",
+        "n: antal besvarelser (uvægtet). Effektivt n: n divideret med designeffekten.",
+    ]
+    if table.variable.kind == "score":
+        notes.append("Scoren er gennemsnittet af dimensionens spørgsmål, omregnet til 0–100.")
+    return notes
+
+
+def write_variable_sheet(
+    wb: Any, fmt: dict[str, Any], name: str, table: SignificanceTable, data: SignificanceInput
+) -> None:
+    """Write the banner table of one variable to a new sheet ``name``."""
+    ws = wb.add_worksheet(name)
+    _write_header(ws, fmt, table)
+    vfmt, scale = _value_format(table)
+    value_label = "Andel" if table.variable.kind == "share" else "Score"
+    row = FIRST_BODY_ROW
+    heading = None
+    for r, trow in enumerate(table.rows):
+        if trow.heading and trow.heading != heading:
+            ws.write_string(row, 0, trow.heading, fmt["heading"])
+            row += 1
+        heading = trow.heading
+        ws.write_string(row, 0, trow.label, fmt["label"])
+        ws.write_string(row, 1, value_label, fmt["measure"])
+        ws.write_string(row + 1, 1, "n", fmt["measure"])
+        ws.write_string(row + 2, 1, "Effektivt n", fmt["measure"])
+        for c in range(len(table.columns)):
+            _write_cell(ws, fmt, row, 2 + 2 * c, table.cells[r][c], vfmt, scale)
+        row += 3
+    row += 1
+    for note in _footnotes(data, table):
+        ws.write_string(row, 0, note, fmt["note"])
+        row += 1
+    ws.write_url(row + 1, 0, f"internal:'{INDEX_SHEET}'!A1", fmt["link"],
+                 string="Tilbage til indholdsfortegnelsen")
+    ws.freeze_panes(FIRST_BODY_ROW, 2)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 11)
+    for c in range(len(table.columns)):
+        ws.set_column(2 + 2 * c, 2 + 2 * c, 10)
+        ws.set_column(3 + 2 * c, 3 + 2 * c, 7)
+    ws.set_row(3, 32)
+    ws.set_landscape()
+    ws.repeat_rows(3, FIRST_BODY_ROW - 1)
+
+
+def write_index_sheet(
+    ws: Any, fmt: dict[str, Any], data: SignificanceInput,
+    contents: list[tuple[str, str]],
+) -> None:
+    """Write the contents sheet: title, date, sources, links, reading guide, method notes."""
+    ws.write_string(0, 0, data.title, fmt["title"])
+    row = 2
+    if data.created:
+        ws.write_string(row, 0, "Dannet", fmt["bold"])
+        ws.write_string(row, 1, data.created, fmt["label"])
+        row += 1
+    row += 1
+    ws.write_string(row, 0, "Indhold", fmt["bold"])
+    row += 1
+    for sheet, label in contents:
+        ws.write_url(row, 0, f"internal:'{sheet}'!A1", fmt["link"], string=label)
+        row += 1
+    sections = (
+        ("Datakilder", list(data.sources) or ["Ikke oplyst."]),
+        ("Sådan læses tabellerne", [
+            "Andele vises i procent, dimensionsscorer på en skala fra 0 til 100.",
+            "Bogstaverne (A, B, ...) navngiver kolonnerne. Et bogstav ved et tal betyder, at tallet"
+            " er signifikant højere end tallet i kolonnen med det bogstav i samme runde.",
+            f"{UP} og {DOWN} markerer en signifikant stigning eller et signifikant fald siden "
+            "forrige runde.",
+            f"{MISSING_TEXT} betyder, at tallet ikke vises af hensyn til de svarendes anonymitet.",
+        ]),
+        ("Metode", [
+            test_footnote(data.alpha, adjust_methods(data)),
+            "Alle tal er vægtede. Konfidensintervaller og test bygger på t-fordelingen med "
+            "frihedsgrader = antal klynger (PSU) minus antal strata.",
+            f"Tal, der bygger på under {data.min_n} besvarelser, vises ikke; det samme gælder "
+            "tal, der ellers ville kunne regnes ud fra totaler (komplementær diskretionering).",
+            *data.method_notes,
+        ]),
+    )
+    for heading, lines in sections:
+        row += 1
+        ws.write_string(row, 0, heading, fmt["bold"])
+        row += 1
+        for line in lines:
+            ws.write_string(row, 0, line, fmt["label"])
+            row += 1
+    ws.set_column(0, 0, 60)
+    ws.set_column(1, 1, 14)
+
+
+def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Path:
+    """Write the subgroup significance tables to one Excel workbook.
+
+    Parameters
+    ----------
+    data : SignificanceInput
+        Suppressed estimates and contrasts, variables, banner, sources and notes.
+    path : str or pathlib.Path
+        Where to write the ``.xlsx`` file (its folder must exist).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    tables = build_significance_tables(data)
+    wb = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })
+    wb.set_properties({"title": data.title, "comments": "survey_kit"})
+    if data.created:
+        wb.set_custom_property("Dannet", data.created)
+    fmt = _formats(wb)
+    index = wb.add_worksheet(INDEX_SHEET)
+    used = {INDEX_SHEET}
+    contents = []
+    for table in tables:
+        name = sheet_name(table.variable.label, used)
+        write_variable_sheet(wb, fmt, name, table, data)
+        contents.append((name, table.variable.label))
+    write_index_sheet(index, fmt, data, contents)
+    index.activate()
+    wb.close()
+    return path
+
+
+def base_summary(table: SignificanceTable) -> str:
+    """One line naming the smallest shown base of a table (for logs).
+
+    Examples
+    --------
+    >>> from survey_kit.report.inputs import VariableInfo
+    >>> base_summary(SignificanceTable(VariableInfo("x", "X"), (), (), ()))
+    'X: ingen viste celler'
+    """
+    shown = [c.n for row in table.cells for c in row if c.present and not c.suppressed]
+    if not shown:
+        return f"{table.variable.label}: ingen viste celler"
+    return f"{table.variable.label}: mindste viste n = {fmt_int(min(shown))}"
+
+
+__all__ = [
+    "INDEX_SHEET",
+    "base_summary",
+    "sheet_name",
+    "write_index_sheet",
+    "write_significance_workbook",
+    "write_variable_sheet",
+]

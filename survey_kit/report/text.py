@@ -1,0 +1,208 @@
+"""Plain Danish sentences for the report: what the dimensions mean, differences, uncertainty.
+
+Written for residents: short sentences, numbers with decimal comma, no "signifikant".  A
+difference is called *en reel forskel* when the (multiplicity-adjusted) test says so, and
+otherwise *så lille, at den kan skyldes tilfældigheder*.  The functions take raw 0-1 numbers and
+return ``str``; HTML escaping happens in the templates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from survey_kit.report.escape import fmt_dec, fmt_pct, join_danish
+from survey_kit.report.inputs import VariableInfo
+
+DIMENSION_DESCRIPTIONS: dict[str, str] = {
+    "oplevet_tryghed": "Hvor trygt man føler sig i sit boligområde og i sit hjem.",
+    "social_sammenhaengskraft": "Om naboerne kender hinanden, hjælper hinanden og stoler på "
+                                "hinanden.",
+    "kollektiv_handlekraft": "Om beboerne vil gøre noget sammen, når der sker noget, som er til "
+                             "gene i området.",
+    "tillid": "Hvor meget man stoler på politiet, domstolene og politikerne.",
+    "tilfredshed": "Hvor glad man er for at bo i sit boligområde.",
+    "livskvalitet": "Hvor godt man synes, man har det med sit liv.",
+    "index": "Et samlet mål, som lægger de seks dimensioner sammen.",
+}
+"""One short sentence per dimension id, for resident summaries."""
+
+ADJUST_METHOD_TEXT: dict[str, str] = {
+    "holm": "Holms metode",
+    "bonferroni": "Bonferroni-korrektion",
+    "BH": "Benjamini–Hochbergs metode (falsk opdagelsesrate)",
+    "fdr": "Benjamini–Hochbergs metode (falsk opdagelsesrate)",
+    "BY": "Benjamini–Yekutielis metode",
+    "hochberg": "Hochbergs metode",
+    "hommel": "Hommels metode",
+    "none": "ingen korrektion",
+}
+"""Danish names of R's ``p.adjust`` methods."""
+
+SUPPRESSED_SENTENCE = "For få besvarelser til at vise et tal."
+"""What residents read instead of a suppressed figure."""
+
+NOT_TESTED_SENTENCE = "Forskellen kan ikke vurderes, fordi der er for få besvarelser."
+"""What residents read instead of a suppressed or untestable difference."""
+
+
+def adjust_text(methods: Iterable[str]) -> str:
+    """Danish text naming the multiplicity correction(s) used.
+
+    Examples
+    --------
+    >>> adjust_text(["holm"]), adjust_text([])
+    ('Holms metode', 'ikke oplyst')
+    """
+    names = [ADJUST_METHOD_TEXT.get(m, m) for m in dict.fromkeys(methods) if m]
+    return join_danish(names) if names else "ikke oplyst"
+
+
+def test_footnote(alpha: float, methods: Iterable[str]) -> str:
+    """The footnote that names the test, the level and the multiplicity correction.
+
+    Examples
+    --------
+    >>> print(test_footnote(0.05, ["holm"]))  # doctest: +ELLIPSIS
+    Test: design-baseret t-test... Signifikansniveau: 5 %. Korrektion ...: Holms metode.
+    """
+    return (
+        "Test: design-baseret t-test; standardfejl beregnet ved Taylor-linearisering, der tager "
+        "højde for vægte, strata og klynger i stikprøven, og for at de samme personer kan indgå i "
+        f"begge runder. Signifikansniveau: {fmt_pct(alpha, 0 if alpha * 100 >= 1 else 1)}. "
+        f"Korrektion for flere sammenligninger: {adjust_text(methods)}."
+    )
+
+
+def value_text(variable: VariableInfo, x: float, decimals: int | None = None) -> str:
+    """A 0-1 value as shown: scores as points out of 100, shares as a percentage.
+
+    Examples
+    --------
+    >>> value_text(VariableInfo("tillid", "Tillid"), 0.5334)
+    '53,3'
+    >>> value_text(VariableInfo("tryg", "Tryg", kind="share"), 0.734)
+    '73 %'
+    """
+    d = variable.shown_decimals if decimals is None else decimals
+    if variable.kind == "share":
+        return fmt_pct(x, d)
+    return fmt_dec(x * 100, d)
+
+
+def value_phrase(variable: VariableInfo, x: float) -> str:
+    """A value with its unit in words: "53,3 point ud af 100" or "73 %".
+
+    Examples
+    --------
+    >>> value_phrase(VariableInfo("tillid", "Tillid"), 0.5334)
+    '53,3 point ud af 100'
+    """
+    if variable.kind == "share":
+        return value_text(variable, x)
+    return value_text(variable, x) + " point ud af 100"
+
+
+def amount_phrase(variable: VariableInfo, difference: float) -> str:
+    """The size of a difference in its unit: "4,2 point" or "5 procentpoint"."""
+    return f"{fmt_dec(abs(difference) * 100, variable.shown_decimals)} {variable.unit}"
+
+
+def uncertainty_sentence(variable: VariableInfo, ci_low: float, ci_high: float) -> str:
+    """The 95 % interval said in words, from its half width.
+
+    Examples
+    --------
+    >>> uncertainty_sentence(VariableInfo("tryg", "Tryg", kind="share"), 0.70, 0.78)
+    'Usikkerheden er omkring ±4 procentpoint.'
+    >>> uncertainty_sentence(VariableInfo("tillid", "Tillid"), 0.531, 0.537)
+    'Usikkerheden er under ±1 point.'
+    """
+    if math.isnan(ci_low) or math.isnan(ci_high):
+        return "Usikkerheden kan ikke beregnes."
+    half = (ci_high - ci_low) / 2 * 100
+    if half < 0.5:
+        return f"Usikkerheden er under ±1 {variable.unit}."
+    return f"Usikkerheden er omkring ±{fmt_dec(half, 0)} {variable.unit}."
+
+
+def difference_sentence(
+    variable: VariableInfo, subject: str, other: str, difference: float, significant: bool,
+) -> str:
+    """Compare ``subject`` with ``other`` in one or two short sentences.
+
+    Parameters
+    ----------
+    variable : VariableInfo
+        The variable compared (gives the unit).
+    subject, other : str
+        Danish names, e.g. ``"Området"`` and ``"de almene boliger"``.
+    difference : float
+        ``subject - other`` on 0-1.  NaN: the difference cannot be shown.
+    significant : bool
+        Whether the test found a real difference.
+
+    Examples
+    --------
+    >>> v = VariableInfo("tillid", "Tillid")
+    >>> difference_sentence(v, "Området", "de almene boliger", 0.042, True)
+    'Området ligger 4,2 point højere end de almene boliger. Det er en reel forskel.'
+    >>> difference_sentence(v, "Området", "hele befolkningen", -0.013, False)  # doctest: +ELLIPSIS
+    'Området ligger 1,3 point lavere end hele befolkningen. Forskellen er så lille, at den ...'
+    """
+    if math.isnan(difference):
+        return NOT_TESTED_SENTENCE
+    direction = "højere" if difference > 0 else "lavere"
+    if round(abs(difference) * 100, variable.shown_decimals) == 0:
+        return f"{subject} ligger på samme niveau som {other}."
+    first = f"{subject} ligger {amount_phrase(variable, difference)} {direction} end {other}."
+    if significant:
+        return first + " Det er en reel forskel."
+    return first + " Forskellen er så lille, at den kan skyldes tilfældigheder."
+
+
+def change_sentence(
+    variable: VariableInfo, earlier_round: str, earlier: float, later: float,
+    difference: float, significant: bool,
+) -> str:
+    """Say how a value changed since an earlier round, and whether the change is real.
+
+    Examples
+    --------
+    >>> v = VariableInfo("tryg", "Tryg", kind="share")
+    >>> print(change_sentence(v, "2018", 0.74, 0.77, 0.03, False))
+    Siden 2018 er tallet steget fra 74 % til 77 %. Stigningen er så lille, at den kan skyldes
+    tilfældigheder.
+    >>> change_sentence(v, "2018", 0.76, 0.83, 0.07, True)
+    'Siden 2018 er tallet steget fra 76 % til 83 %. Det er en reel stigning.'
+    """
+    if any(math.isnan(x) for x in (earlier, later, difference)):
+        return f"Udviklingen siden {earlier_round} kan ikke vises, fordi der er for få besvarelser."
+    a, b = value_text(variable, earlier), value_text(variable, later)
+    if round(abs(difference) * 100, variable.shown_decimals) == 0:
+        return f"Tallet er det samme som i {earlier_round} ({b})."
+    if difference > 0:
+        first = f"Siden {earlier_round} er tallet steget fra {a} til {b}."
+        verdict = ("Det er en reel stigning." if significant
+                   else "Stigningen er så lille, at den kan skyldes tilfældigheder.")
+    else:
+        first = f"Siden {earlier_round} er tallet faldet fra {a} til {b}."
+        verdict = ("Det er et reelt fald." if significant
+                   else "Faldet er så lille, at det kan skyldes tilfældigheder.")
+    return f"{first} {verdict}"
+
+
+__all__ = [
+    "ADJUST_METHOD_TEXT",
+    "DIMENSION_DESCRIPTIONS",
+    "NOT_TESTED_SENTENCE",
+    "SUPPRESSED_SENTENCE",
+    "adjust_text",
+    "amount_phrase",
+    "change_sentence",
+    "difference_sentence",
+    "test_footnote",
+    "uncertainty_sentence",
+    "value_phrase",
+    "value_text",
+]
