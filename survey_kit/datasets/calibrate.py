@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
+from scipy.special import ndtri
 
 from survey_kit.datasets import livsmestring as lm
 from survey_kit.datasets import params
@@ -59,6 +60,7 @@ tilfredshed up, livskvalitet equal; 2021 helhedsplan = almene except tilfredshed
 handlekraft; almene below befolkning on all but livskvalitet (equal)."""
 
 POPULATION_SIZE = 60_000
+PERSON_GRID = 2000
 
 
 def pseudo_population(
@@ -140,9 +142,10 @@ def analytic_solution(
 def livsmestring_levels(questionnaire: Questionnaire) -> dict[tuple[str, str], float]:
     """Latent levels per (dimension, subgroup) giving the published livsmestring shares.
 
-    Within a subgroup the headline item's response is a two-class normal mixture, so the
-    share positive is a closed-form function of the level.
+    Within a subgroup the headline item's response is a two-class normal mixture; the
+    person term is integrated out on a grid of normal quantiles.
     """
+    person = ndtri((np.arange(PERSON_GRID) + 0.5) / PERSON_GRID)
     models = item_models(questionnaire)
     dim_ids = [d.id for d in questionnaire.dimensions]
     headline = {dim_ids[m.dimension]: m for m in models if m.headline}
@@ -151,8 +154,11 @@ def livsmestring_levels(questionnaire: Questionnaire) -> dict[tuple[str, str], f
         model = headline[dim]
 
         def gap(level: float, model: ItemModel = model, share: float = share) -> float:
-            locations = np.array([level, level + lm.LOW_CLASS_SHIFT])
-            probs = category_probabilities(model, locations)[:, model.positive_ranks].sum(1)
+            probs = [
+                category_probabilities(model, level + shift + person)[:, model.positive_ranks]
+                .sum(1).mean()
+                for shift in (0.0, lm.LOW_CLASS_SHIFT)
+            ]
             mix = (1 - lm.LOW_CLASS_SHARE) * probs[0] + lm.LOW_CLASS_SHARE * probs[1]
             return float(mix) - share / 100
 

@@ -77,7 +77,8 @@ def _write(table: pd.DataFrame, spec: Questionnaire | None, path: Path, fmt: str
     if fmt == "csv":
         table.to_csv(path, index=False)
     elif fmt == "parquet":
-        table.to_parquet(path, index=False)
+        mixed = [c for c in table.columns if table[c].dtype == object]
+        table.astype({c: str for c in mixed}).to_parquet(path, index=False)
     else:
         write_sav(table, spec, path)
 

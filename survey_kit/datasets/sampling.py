@@ -33,7 +33,7 @@ GROSS_SAMPLE: dict[tuple[str, int], int] = {
 PSUS_PER_STRATUM = {"almene": 20, "befolkning": 8}
 MIN_AREA_SAMPLE = 60
 
-RESPONSE_LOGIT_BASE: dict[str, float] = {"helhedsplan": -0.19, "almene": -0.06, "befolkning": 0.13}
+RESPONSE_LOGIT_BASE: dict[str, float] = {"helhedsplan": -0.02, "almene": 0.02, "befolkning": 0.13}
 """Intercepts (logit) giving response rates of about 38 % (helhedsplan), 40 % and 45 %."""
 RESPONSE_LOGIT_AGE = {"18-29": -0.55, "30-49": -0.25, "50-64": 0.10, "65+": 0.45}
 RESPONSE_LOGIT_MAN = -0.20
