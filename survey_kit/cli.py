@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS.values():
         child = sub.add_parser(command.name, help=command.help, description=command.help)
         command.add_arguments(child)
-        child.set_defaults(run=command.run)
+        child.set_defaults(_handler=command.run)
     return parser
 
 
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        code: int = args.run(args)
+        code: int = args._handler(args)
     except SystemExit as exc:  # argparse: --help or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except (SurveyKitError, OSError) as exc:
