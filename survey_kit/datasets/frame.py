@@ -86,7 +86,7 @@ def build_frame(rng: np.random.Generator) -> Frame:
     Examples
     --------
     >>> frame = build_frame(np.random.default_rng(1))
-    >>> frame.units.groupby("group")["psu"].nunique().loc["befolkning"]
+    >>> int(frame.units.groupby("group")["psu"].nunique().loc["befolkning"])
     98
     """
     units = pd.concat(
