@@ -99,14 +99,16 @@ def joint_cells(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     >>> inv.tolist(), cells.tolist()
     ([0, 2, 0, 1], [[0, 2], [1, -1], [1, 2]])
     """
-    stacked = np.column_stack([np.asarray(c, dtype=np.int64) + 1 for c in codes])
-    radix = stacked.max(axis=0) + 1
+    shifted = [np.asarray(c, dtype=np.int64) + 1 for c in codes]
+    radix = np.array([int(c.max()) + 1 if len(c) else 1 for c in shifted], dtype=np.int64)
     size = float(np.prod(radix.astype(float)))
     if size > 2.0**40:
-        uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        uniq, inverse = np.unique(np.column_stack(shifted), axis=0, return_inverse=True)
         return inverse.ravel(), uniq - 1
     multipliers = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]])
-    key = stacked @ multipliers
+    key = shifted[0] * multipliers[0]
+    for c, m in zip(shifted[1:], multipliers[1:], strict=True):
+        key += c * m
     if size <= max(4.0 * len(key), 2.0**20):
         present = np.bincount(key, minlength=int(size)) > 0
         cell_keys = np.flatnonzero(present)

@@ -58,7 +58,8 @@ def group_summary(weights: np.ndarray, base: np.ndarray, group_codes: np.ndarray
     >>> t[["g", "n", "sum_weights", "kish_deff"]].values.tolist()
     [['a', 2, 4.0, 1.0], ['b', 1, 3.0, 1.0]]
     """
-    order = np.argsort(group_codes, kind="stable")
+    small = np.int16 if len(groups) < 2**15 else np.int64  # int16: numpy's radix sort
+    order = np.argsort(group_codes.astype(small), kind="stable")
     bounds = np.searchsorted(group_codes[order], np.arange(len(groups) + 1))
     ratio = np.divide(weights, base, out=np.full(len(weights), np.nan), where=base != 0)
     rows = []

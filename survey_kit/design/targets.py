@@ -220,15 +220,16 @@ def _variable_margin(column: pd.Series, tv: pd.DataFrame, group_codes: np.ndarra
     n_groups, n_levels = len(groups), max(len(labels), 1)
     has = np.zeros(n_groups, dtype=bool)
     has[tv[GROUP].to_numpy()[tv[GROUP].to_numpy() >= 0]] = True
-    raked = has[group_codes]
+    # one pass: cell = group x (level + 1), column 0 holding the missing values
+    cell = group_codes * (n_levels + 1) + (level_codes + 1)
+    full = np.bincount(cell, minlength=n_groups * (n_levels + 1)).reshape(n_groups, -1)
+    full[~has] = 0
     problems = []
-    missing = np.bincount(group_codes[raked & (level_codes < 0)], minlength=n_groups)
+    missing = full[:, 0]
     for gm in np.flatnonzero(missing):
         problems.append(f"{_describe(groups.iloc[gm], by)}column {name!r} has {missing[gm]} "
                         "missing values; impute them or drop those respondents before raking")
-    ok = raked & (level_codes >= 0)
-    counts = np.bincount(group_codes[ok] * n_levels + level_codes[ok],
-                         minlength=n_groups * n_levels).reshape(n_groups, n_levels)
+    counts = full[:, 1:]
     position = {lab: i for i, lab in enumerate(labels)}
     table = np.full((n_groups, n_levels), -1, dtype=np.int64)
     t_groups = tv[GROUP].to_numpy(dtype=np.int64)
@@ -250,7 +251,10 @@ def _variable_margin(column: pd.Series, tv: pd.DataFrame, group_codes: np.ndarra
         problems.append(f"{_describe(groups.iloc[g], by)}variable {name!r}, level "
                         f"{labels[lev]!r}: {counts[g, lev]} respondents but no target; add a "
                         "target or recode the level")
-    codes = np.where(ok, table[group_codes, np.maximum(level_codes, 0)], -1)
+    lookup = np.full((n_groups, n_levels + 1), -1, dtype=np.int64)
+    lookup[:, 1:] = table
+    lookup[~has] = -1
+    codes = lookup.ravel()[cell]
     return _VariableMargin(codes, tv.reset_index(drop=True), problems)
 
 
