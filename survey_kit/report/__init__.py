@@ -40,3 +40,12 @@ __all__ = [
     "write_significance_workbook",
     "write_tidy_csv",
 ]
+
+from survey_kit.report.resident import (
+    AreaSummaryInput,
+    ComparisonGroup,
+    render_area_html,
+    render_area_pdf,
+)
+
+__all__ += ["AreaSummaryInput", "ComparisonGroup", "render_area_html", "render_area_pdf"]

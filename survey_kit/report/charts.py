@@ -19,6 +19,7 @@ import base64
 import io
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,16 +82,19 @@ def _scale(variable_kind: str) -> tuple[float, str, str]:
 
 def dot_figure(
     rows: Sequence[str], series: Sequence[Series], xlabel: str, title: str,
-    xlim: tuple[float, float] = (0.0, 100.0),
+    xlim: tuple[float, float] = (0.0, 100.0), width: float = 6.4, font_size: float = 11,
+    row_notes: Sequence[str] | None = None,
 ) -> Figure:
     """A horizontal dot plot: one line per row, one marker per series, with interval bars.
 
-    Values are already on the drawing scale (0–100).  Rows are drawn top to bottom.
+    Values are already on the drawing scale (0–100).  Rows are drawn top to bottom.  ``width``
+    is in inches; use a narrow figure with a larger ``font_size`` for phone screens.
+    ``row_notes`` prints a short text on a row (e.g. "For få svar" where nothing is shown).
     """
     k = len(series)
     legend_rows = math.ceil(k / 3) if k > 1 else 0
-    height = 1.4 + 0.4 * len(rows) * max(1, k) ** 0.6 + 0.3 * legend_rows
-    fig = Figure(figsize=(6.4, height), dpi=100, layout="constrained")
+    height = 1.4 + 0.4 * len(rows) * max(1, k) ** 0.6 + 0.3 * legend_rows * font_size / 11
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     for s_idx, s in enumerate(series):
@@ -109,17 +113,26 @@ def dot_figure(
                     color=colour, ecolor=colour, elinewidth=1.6, capsize=3, markersize=7,
                     label=s.label)
     ax.set_yticks(range(len(rows)), list(reversed(rows)))
+    ax.tick_params(labelsize=font_size)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlim(*xlim)
-    ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_dec(x, 0)))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    chars = max(20, int(width * 72 / (font_size * 0.62)))
+    fig.suptitle(textwrap.fill(title, chars), x=0.02, ha="left", fontsize=font_size + 1,
+                 fontweight="bold")
+    ax.set_xlabel(textwrap.fill(xlabel, max(16, int(chars * 0.55))), fontsize=font_size)
+    for r, note in enumerate(row_notes or ()):
+        if note:
+            ax.text(xlim[0] + 0.02 * (xlim[1] - xlim[0]), len(rows) - 1 - r, note,
+                    va="center", ha="left", fontsize=font_size - 1, style="italic",
+                    color="#404040")
     if k > 1:
-        fig.legend(loc="outside lower center", ncol=min(k, 3), frameon=False, fontsize=10)
+        fig.legend(loc="outside lower center", ncol=min(k, 3 if width >= 5.5 else 2),
+                   frameon=False, fontsize=font_size - 1)
     return fig
 
 
@@ -181,6 +194,7 @@ def group_round_figure(
 def profile_figure(
     values: dict[str, dict[str, tuple[float, float, float]]],
     variables: Sequence[VariableInfo], series_labels: Sequence[str], title: str,
+    width: float = 6.4, font_size: float = 11,
 ) -> tuple[Figure, str]:
     """Several variables (rows) for several series (e.g. subgroups or units), with alt text.
 
@@ -195,6 +209,8 @@ def profile_figure(
         Series in legend order.
     title : str
         Chart title.
+    width, font_size : float
+        Figure width (inches) and base font size (points), as in :func:`dot_figure`.
     """
     kinds = {v.kind for v in variables}
     scale, xlabel, unit = _scale(kinds.pop() if len(kinds) == 1 else "score")
@@ -203,7 +219,14 @@ def profile_figure(
     for lab in series_labels:
         vals = [values.get(lab, {}).get(v.id, nan3) for v in variables]
         series.append(Series(lab, *(tuple(x[i] * scale for x in vals) for i in range(3))))
-    fig = dot_figure([v.label for v in variables], series, xlabel, title)
+    notes = [
+        "For få svar" if all(math.isnan(x) for x in vals) and any(
+            v.id in values.get(lab, {}) for lab in series_labels) else ""
+        for v, vals in zip(variables, zip(*(s.values for s in series), strict=True),
+                           strict=True)
+    ]
+    fig = dot_figure([v.label for v in variables], series, xlabel, title, width=width,
+                     font_size=font_size, row_notes=notes)
     described = []
     for v in variables:
         parts = [(lab, values[lab][v.id][0]) for lab in series_labels

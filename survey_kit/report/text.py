@@ -113,17 +113,19 @@ def uncertainty_sentence(variable: VariableInfo, ci_low: float, ci_high: float) 
 
     Examples
     --------
+    The number and its unit are joined by a no-break space.
+
     >>> uncertainty_sentence(VariableInfo("tryg", "Tryg", kind="share"), 0.70, 0.78)
-    'Usikkerheden er omkring ±4 procentpoint.'
+    'Usikkerheden er omkring ±4\xa0procentpoint.'
     >>> uncertainty_sentence(VariableInfo("tillid", "Tillid"), 0.531, 0.537)
-    'Usikkerheden er under ±1 point.'
+    'Usikkerheden er under ±1\xa0point.'
     """
     if math.isnan(ci_low) or math.isnan(ci_high):
         return "Usikkerheden kan ikke beregnes."
     half = (ci_high - ci_low) / 2 * 100
     if half < 0.5:
-        return f"Usikkerheden er under ±1 {variable.unit}."
-    return f"Usikkerheden er omkring ±{fmt_dec(half, 0)} {variable.unit}."
+        return f"Usikkerheden er under ±1\u00a0{variable.unit}."
+    return f"Usikkerheden er omkring ±{fmt_dec(half, 0)}\u00a0{variable.unit}."
 
 
 def difference_sentence(

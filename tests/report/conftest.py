@@ -114,3 +114,42 @@ def significance_input() -> SignificanceInput:
         group_contrasts=sup.contrasts["group"], change_contrasts=sup.contrasts["year"],
         banner=BANNER, sources=("Syntetiske testdata",), created="2024-05-01",
     )
+
+
+DIMENSIONS = (
+    ("oplevet_tryghed", "Oplevet tryghed"), ("social_sammenhaengskraft", "Social sammenhængskraft"),
+    ("kollektiv_handlekraft", "Kollektiv handlekraft"), ("tillid", "Tillid"),
+    ("tilfredshed", "Tilfredshed"), ("livskvalitet", "Livskvalitet"),
+    ("index", "Samlet tryghed og trivsel"),
+)
+
+
+def make_area_input(area_name: str = "Solbakken", suppress_tillid: bool = True):
+    """An area summary input: the area in 2018 and 2021 against almene and befolkning 2021."""
+    from survey_kit.report import AreaSummaryInput, variables_from_labels
+
+    variables = variables_from_labels(dict(DIMENSIONS))
+    area_rows, comp_rows, comparisons, changes = [], [], [], []
+    for k, (vid, _) in enumerate(DIMENSIONS):
+        hidden = suppress_tillid and vid == "tillid"
+        for year, est in ((2018, 0.50 + 0.01 * k), (2021, 0.53 + 0.012 * k)):
+            area_rows.append({"variable": vid, "year": year, "estimate": est,
+                              "ci_low": est - 0.04, "ci_high": est + 0.04,
+                              "n": 8 if hidden else 212 + year - 2018, "suppressed": hidden})
+        for group, est in (("almene", 0.56 + 0.01 * k), ("befolkning", 0.62 + 0.01 * k)):
+            comp_rows.append({"variable": vid, "group": group, "year": 2021, "estimate": est,
+                              "ci_low": est - 0.01, "ci_high": est + 0.01, "n": 2500,
+                              "suppressed": False})
+            diff = 0.53 + 0.012 * k - est
+            comparisons.append({"variable": vid, "group_a": area_name, "group_b": group,
+                                "difference": diff, "significant": abs(diff) > 0.05,
+                                "suppressed": hidden})
+        changes.append({"variable": vid, "group_a": 2021, "group_b": 2018,
+                        "difference": 0.03 + 0.002 * k, "significant": k % 2 == 0,
+                        "suppressed": hidden})
+    return AreaSummaryInput(
+        area_name=area_name, area_estimates=pd.DataFrame(area_rows),
+        comparison_estimates=pd.DataFrame(comp_rows), comparisons=pd.DataFrame(comparisons),
+        changes=pd.DataFrame(changes), variables=variables, created="Maj 2024",
+        organisation="Boligsocial helhedsplan Solbakken",
+    )

@@ -1,0 +1,85 @@
+"""A small document model shared by the HTML and PDF resident summaries, and its HTML renderer.
+
+The summary builders (:mod:`survey_kit.report.resident`, :mod:`survey_kit.report.youth`) turn
+results into a :class:`SummaryDocument` of plain strings; :func:`render_html` renders it with a
+Jinja2 template under autoescaping (every label and sentence is escaped) and
+:mod:`survey_kit.report.pdf` renders the same document with reportlab.  So the two formats say
+the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A chart: caption, alt text, SVG data URI (HTML) and PNG bytes (PDF)."""
+
+    caption: str
+    alt: str
+    data_uri: str
+    png: bytes
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table: caption, column headers, rows (first cell is the row header), a note."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section: heading, an intro line, paragraphs, bullets, a table, figures, subsections."""
+
+    heading: str
+    intro: str = ""
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+    table: TableBlock | None = None
+    figures: tuple[FigureBlock, ...] = ()
+    subsections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    """A whole summary: title, lead paragraph, sections and a footer line."""
+
+    title: str
+    lead: str
+    sections: tuple[Section, ...]
+    footer: str = ""
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (autoescape on, strict undefined)."""
+    return Environment(
+        loader=PackageLoader("survey_kit.report", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(doc: SummaryDocument) -> str:
+    """Render a :class:`SummaryDocument` as one self-contained HTML page (lang="da").
+
+    Examples
+    --------
+    >>> doc = SummaryDocument("Tryghed i <b>X</b>", "Kort.", (Section("Om", "", ("Tekst.",)),))
+    >>> html = render_html(doc)
+    >>> '<html lang="da">' in html, "Tryghed i &lt;b&gt;X&lt;/b&gt;" in html, "<script" in html
+    (True, True, False)
+    """
+    return environment().get_template("summary.html.j2").render(doc=doc)
+
+
+__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "environment", "render_html"]

@@ -1,0 +1,170 @@
+"""Render a :class:`~survey_kit.report.document.SummaryDocument` as an A4 PDF with reportlab.
+
+Pure Python: the DejaVu Sans fonts that ship with matplotlib are embedded (they cover æ, ø, å,
+±, – and ▲/▼), so no system library or font is needed.  Text is escaped for reportlab's
+paragraph markup, so a label such as ``<script>`` prints literally.  The file is built with
+``invariant=1`` (no creation date or random id), so the same inputs give the same bytes; the
+document language is set to Danish and the title is stored in the metadata.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from survey_kit.report.document import FigureBlock, Section, SummaryDocument, TableBlock
+
+FONT = "SurveyKitSans"
+FONT_BOLD = "SurveyKitSans-Bold"
+FONT_OBLIQUE = "SurveyKitSans-Oblique"
+DARK_BLUE = colors.HexColor("#0b3a5d")
+TEXT = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#404040")
+CONTENT_WIDTH = A4[0] - 4 * cm
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular and bold) from matplotlib's data folder, once."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_OBLIQUE,
+                                  boldItalic=FONT_BOLD)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """Paragraph styles of the summary (body 11 pt)."""
+    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15.5, textColor=TEXT,
+                          spaceAfter=6)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=20,
+                                leading=25, textColor=DARK_BLUE, spaceAfter=10),
+        "lead": ParagraphStyle("lead", parent=body, fontSize=12.5, leading=17, spaceAfter=10),
+        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19,
+                             textColor=DARK_BLUE, spaceBefore=14, spaceAfter=6),
+        "h3": ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
+                             spaceBefore=10, spaceAfter=4),
+        "body": body,
+        "intro": ParagraphStyle("intro", parent=body, fontName=FONT_OBLIQUE, textColor=MUTED),
+        "note": ParagraphStyle("note", parent=body, fontSize=9.5, leading=13, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0,
+                               alignment=2),
+        "cell_head": ParagraphStyle("cell_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
+                                    leading=12, spaceAfter=0, alignment=2),
+        "row_head": ParagraphStyle("row_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
+                                   leading=12, spaceAfter=0),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped for reportlab's markup)."""
+    return Paragraph(html.escape(text, quote=False), style)
+
+
+def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
+    ncol = len(block.header)
+    first = 5.0 * cm
+    other = (CONTENT_WIDTH - 12 - first) / max(1, ncol - 1)
+    head = [_p(h, st["cell_head"]) for h in block.header]
+    body = [[_p(r[0], st["row_head"]), *(_p(c, st["cell"]) for c in r[1:])]
+            for r in block.rows]
+    table = Table([head, *body], colWidths=[first] + [other] * (ncol - 1), repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef5")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#8c8c8c")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    out: list[Any] = [_p(block.caption, st["h3"]), table]
+    if block.note:
+        out += [Spacer(1, 4), _p(block.note, st["note"])]
+    return out
+
+
+def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
+    w, h = ImageReader(io.BytesIO(block.png)).getSize()
+    scale = min(11 * cm / w, 12 * cm / h)
+    img = Image(io.BytesIO(block.png), width=w * scale, height=h * scale)
+    return KeepTogether([Spacer(1, 6), img, _p(block.caption, st["note"])])
+
+
+def _section(sec: Section, st: dict[str, ParagraphStyle], level: str) -> list[Any]:
+    out: list[Any] = []
+    paras = [_p(t, st["body"]) for t in sec.paragraphs]
+    if sec.intro:
+        paras.insert(0, _p(sec.intro, st["intro"]))
+    out.append(KeepTogether([_p(sec.heading, st[level]), *paras[:1]]))
+    out.extend(paras[1:])
+    if sec.bullets:
+        out.append(ListFlowable(
+            [ListItem(_p(b, st["body"]), leftIndent=12, value="•") for b in sec.bullets],
+            bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT,
+        ))
+    if sec.table is not None:
+        out.extend(_table(sec.table, st))
+    out.extend(_figure(f, st) for f in sec.figures)
+    for sub in sec.subsections:
+        out.extend(_section(sub, st, "h3"))
+    return out
+
+
+def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:
+    """Write ``doc`` as an A4 PDF at ``path`` and return the path.
+
+    Parameters
+    ----------
+    doc : SummaryDocument
+        The summary.
+    path : str or pathlib.Path
+        Output file (its folder must exist).
+    """
+    register_fonts()
+    st = styles()
+    path = Path(path)
+    story: list[Any] = [_p(doc.title, st["title"]), _p(doc.lead, st["lead"])]
+    for sec in doc.sections:
+        story.extend(_section(sec, st, "h2"))
+
+    def on_page(canvas: Any, page_doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8.5)
+        canvas.setFillColor(MUTED)
+        footer = f"{doc.footer} · Side {page_doc.page}" if doc.footer else f"Side {page_doc.page}"
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, footer)
+        canvas.restoreState()
+
+    template = SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+        bottomMargin=2 * cm, title=doc.title, author="survey_kit", lang="da-DK", invariant=1,
+    )
+    template.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return path
+
+
+__all__ = ["register_fonts", "render_pdf", "styles"]
