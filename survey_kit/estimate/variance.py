@@ -144,13 +144,12 @@ class _Basis:
         return np.asarray((agg @ matrix).toarray())
 
 
-def _solve_gram(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Least-squares solution of ``gram @ C = rhs`` (empty cells give zero coefficients)."""
+def _gram_inverse(gram: np.ndarray) -> np.ndarray:
+    """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients)."""
     diag = np.diag(gram)
     if np.count_nonzero(gram - np.diag(diag)) == 0:
-        inv = np.divide(1.0, diag, out=np.zeros_like(diag), where=diag != 0)
-        return rhs * inv[:, None]
-    return np.asarray(np.linalg.lstsq(gram, rhs, rcond=None)[0])
+        return np.diag(np.divide(1.0, diag, out=np.zeros_like(diag), where=diag != 0))
+    return np.asarray(np.linalg.pinv(gram, hermitian=True))
 
 
 def _bases_from_history(
@@ -250,7 +249,9 @@ class VarianceEngine:
             totals -= self.calibration_correction(values, domain, D)
         return totals
 
-    def _calibration(self) -> tuple[list[_Basis], list[int], dict[tuple[int, int], np.ndarray]]:
+    def _calibration(
+        self,
+    ) -> tuple[list[_Basis], list[int], dict[tuple[int, int], np.ndarray], list[np.ndarray]]:
         cached = self._cache.get("bases")
         if cached is None:
             bases, schedule = _bases_from_history(self.history)
@@ -258,7 +259,8 @@ class VarianceEngine:
             for t in sorted(set(schedule)):
                 for b in range(len(bases)):
                     cross[(t, b)] = bases[t].cross(bases[b], bases[t].e * bases[b].a)
-            cached = (bases, schedule, cross)
+            inverses = [_gram_inverse(basis.gram()) for basis in bases]
+            cached = (bases, schedule, cross, inverses)
             self._cache["bases"] = cached
         return cached  # type: ignore[return-value]
 
@@ -273,20 +275,18 @@ class VarianceEngine:
             domain = np.zeros(values.shape[0], dtype=np.int64)
         if not self.history:
             return np.zeros((self.n_psu, values.shape[1] * n_domains))
-        bases, schedule, cross = self._calibration()
+        bases, schedule, cross, inverses = self._calibration()
         k = values.shape[1] * n_domains
         coef = [np.zeros((b.q, k)) for b in bases]
         projected: dict[int, np.ndarray] = {}
-        grams: dict[int, np.ndarray] = {}
         for t in schedule:
             if t not in projected:
                 projected[t] = bases[t].project(values, domain, n_domains)
-                grams[t] = bases[t].gram()
             rhs = projected[t].copy()
             for b, basis_coef in enumerate(coef):
                 if basis_coef.any():
                     rhs -= cross[(t, b)] @ basis_coef
-            coef[t] += _solve_gram(grams[t], rhs)
+            coef[t] += inverses[t] @ rhs
         correction = np.zeros((self.n_psu, k))
         for b, basis in enumerate(bases):
             if coef[b].any():
