@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import survey_kit as sk
-from survey_kit.compare import banner_letters, compare, subgroup_tables
+from survey_kit.compare import ContrastTable, banner_letters, compare, p_adjust, subgroup_tables
 
 REF = Path(__file__).parent / "reference"
 
@@ -21,11 +21,11 @@ def des() -> sk.Design:
 
 
 @pytest.fixture(scope="module")
-def tables(des: sk.Design) -> sk.compare.ContrastTable:
+def tables(des: sk.Design) -> ContrastTable:
     return subgroup_tables(des, ["tryg", "index"], ["gender", ["gender", "menapt"]])
 
 
-def test_families_and_columns(tables: sk.compare.ContrastTable) -> None:
+def test_families_and_columns(tables: ContrastTable) -> None:
     frame = tables.to_frame()
     assert list(frame.columns[:6]) == ["family", "variable", "year", "group", "subgroup",
                                        "subgroup_level"]
@@ -36,7 +36,7 @@ def test_families_and_columns(tables: sk.compare.ContrastTable) -> None:
     assert counts[("change within group and subgroup", "gender")] == 2 * 3 * 2
 
 
-def test_rows_equal_direct_compare(des: sk.Design, tables: sk.compare.ContrastTable) -> None:
+def test_rows_equal_direct_compare(des: sk.Design, tables: ContrastTable) -> None:
     frame = tables.to_frame()
     direct = compare(des, ["tryg", "index"], between="group", by=["year", "gender"],
                      adjust="none").to_frame()
@@ -51,11 +51,11 @@ def test_rows_equal_direct_compare(des: sk.Design, tables: sk.compare.ContrastTa
     np.testing.assert_allclose(levels["se"], direct["se"], rtol=1e-12)
 
 
-def test_adjustment_within_family(tables: sk.compare.ContrastTable) -> None:
+def test_adjustment_within_family(tables: ContrastTable) -> None:
     frame = tables.to_frame()
     block = frame[(frame["family"] == "groups within subgroup") & (frame["subgroup"] == "gender")
                   & (frame["variable"] == "tryg")]
-    np.testing.assert_allclose(block["p_adjusted"], sk.compare.p_adjust(block["p_value"]))
+    np.testing.assert_allclose(block["p_adjusted"], p_adjust(block["p_value"]))
     assert np.isnan(tables.vcov[0, -1])
     part = tables.select(family="groups within subgroup", subgroup="gender")
     assert len(part) == len(frame[(frame["family"] == "groups within subgroup")
@@ -78,7 +78,7 @@ def test_banner_letters_follow_significant_differences(des: sk.Design) -> None:
         assert higher_b == (row["significant"] and row["difference"] < 0)
 
 
-def test_banner_letters_on_subgroup_family(tables: sk.compare.ContrastTable) -> None:
+def test_banner_letters_on_subgroup_family(tables: ContrastTable) -> None:
     part = tables.select(family="groups within subgroup")
     out = banner_letters(part, letters={"almene": "A", "befolkning": "B", "helhedsplan": "H"})
     assert set(out["letter"]) == {"A", "B", "H"}

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import survey_kit as sk
-from survey_kit.compare import glm, linear_contrast
+from survey_kit.compare import GlmResult, glm, linear_contrast
 
 REF = Path(__file__).parent / "reference"
 TRYG = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
@@ -24,7 +24,7 @@ def data() -> pd.DataFrame:
     return pd.read_csv(REF / "tryghed_sample.csv")
 
 
-def _check(fit: sk.compare.GlmResult, ref: dict, rtol: float) -> None:
+def _check(fit: GlmResult, ref: dict, rtol: float) -> None:
     frame = fit.to_frame()
     assert list(frame["term"]) == ref["term"]
     np.testing.assert_allclose(frame["estimate"], ref["estimate"], rtol=rtol)

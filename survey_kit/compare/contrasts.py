@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.estimators import numeric_column
@@ -61,8 +62,12 @@ def psu_counts(
     for v, name in enumerate(variables):
         y = numeric_column(design.data, name)
         ok = (domain >= 0) & ~np.isnan(y) & (weights > 0)
-        pairs = np.unique(domain[ok].astype(np.int64) * n_psu + psu[ok])
-        out[v] = np.bincount(pairs // n_psu, minlength=n_domains)
+        key = domain[ok].astype(np.int64) * n_psu + psu[ok]
+        if n_domains * n_psu <= 50_000_000:
+            seen = np.bincount(key, minlength=n_domains * n_psu) > 0
+            out[v] = seen.reshape(n_domains, n_psu).sum(axis=1)
+        else:
+            out[v] = np.bincount(np.unique(key) // n_psu, minlength=n_domains)
     return out
 
 
@@ -97,13 +102,13 @@ def combine(
     finite = np.isfinite(estimate)
     safe = np.where(idx >= 0, idx, 0)
     valid = (idx >= 0).all(axis=1) & finite[safe].all(axis=1)
-    L = np.zeros((m, R))
     rows = np.repeat(np.arange(m), idx.shape[1])
-    np.add.at(L, (rows, safe.ravel()), (coef[None, :] * valid[:, None]).ravel())
+    entries = (coef[None, :] * valid[:, None]).ravel()
+    L = sp.csr_matrix((entries, (rows, safe.ravel())), shape=(m, R))  # duplicates add up
     theta = np.where(finite, estimate, 0.0)
     V = np.nan_to_num(vcov, nan=0.0)
     value = np.where(valid, L @ theta, np.nan)
-    cov = L @ V @ L.T
+    cov = np.asarray((L @ (L @ V).T).T) if m else np.zeros((0, 0))
     cov[~valid, :] = np.nan
     cov[:, ~valid] = np.nan
     return value, cov, valid

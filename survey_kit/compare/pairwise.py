@@ -179,16 +179,35 @@ def compare(
     check_method(adjust)
     check_level(level)
     grid = domain_grid(design, names, [*by_cols, *between_cols], level)
-    _, cells = design.domains(by_cols)
-    _, levels = design.domains(between_cols)
+    return pairwise(grid, between_cols, by_cols, reference,
+                    design_degf(design) if df is None else df, level, adjust, family)
+
+
+def distinct(keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The sorted distinct combinations of ``columns`` among the domain keys."""
+    if not columns:
+        return pd.DataFrame(index=range(1))
+    unique = keys[list(columns)].drop_duplicates()
+    return unique.sort_values(list(columns), kind="stable").reset_index(drop=True)
+
+
+def pairwise(
+    grid: DomainGrid, between_cols: list[str], by_cols: list[str], reference: Any, df: float,
+    level: float, adjust: str, family: Family,
+) -> ContrastTable:
+    """Pairwise contrasts between the ``between`` levels within each ``by`` cell of a grid
+    (the grid's domains may list the columns in any order)."""
+    cells = distinct(grid.keys, by_cols)
+    levels = distinct(grid.keys, between_cols)
     ia, ib = level_pairs(levels, reference)
     rows_a = grid.rows(cross(cells, levels, ia))
     rows_b = grid.rows(cross(cells, levels, ib))
+    names = grid.variables
     keys = key_frame(names, cells, len(ia))
     label_a = np.tile(labels(levels)[ia], len(cells) * len(names))
     label_b = np.tile(labels(levels)[ib], len(cells) * len(names))
-    return finish(grid, keys, [(rows_a, 1.0), (rows_b, -1.0)], (label_a, label_b),
-                  design_degf(design) if df is None else df, level, adjust, family)
+    return finish(grid, keys, [(rows_a, 1.0), (rows_b, -1.0)], (label_a, label_b), df,
+                  level, adjust, family)
 
 
 def finish(

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from survey_kit.compare.contrasts import labels
-from survey_kit.compare.pairwise import compare
+from survey_kit.compare.contrasts import design_degf, labels
+from survey_kit.compare.pairwise import domain_grid, pairwise
 from survey_kit.compare.table import (
     CONTRAST_COLUMNS,
     ContrastTable,
@@ -52,14 +52,18 @@ def _families(
     design: Design, variables: Sequence[str], sub: list[str], group: str, time: str | None,
     level: float, include_change: bool,
 ) -> list[tuple[pd.DataFrame, np.ndarray]]:
-    """The contrasts of one subgroup dimension, family by family (unadjusted)."""
+    """The contrasts of one subgroup dimension, family by family (unadjusted), from one
+    estimation of the ``time × group × subgroup`` domains."""
     t = [] if time is None else [time]
     runs = [("groups", group, [*t, *sub], True), ("levels", sub, [*t, group], False)]
     if include_change and time is not None:
         runs.append(("change", time, [group, *sub], True))
+    grid = domain_grid(design, variables, [*t, group, *sub], level)
+    df = design_degf(design)
     out = []
     for key, between, by, level_side in runs:
-        table = compare(design, variables, between=between, by=by, adjust="none", level=level)
+        between_cols = [between] if isinstance(between, str) else list(between)
+        table = pairwise(grid, between_cols, by, None, df, level, "none", None)
         frame = table.to_frame()
         keys = _stack_keys(frame, FAMILIES[key], sub, group, time, level_side)
         body = frame[list(CONTRAST_COLUMNS)].reset_index(drop=True)
@@ -163,6 +167,7 @@ def banner_letters(
     Column-letter significance notation as in SPSS/Excel banner tables (no R function).
 
     >>> import survey_kit as sk
+    >>> from survey_kit.compare import compare
     >>> d = pd.DataFrame({"g": ["a", "b", "c"] * 20, "y": [0.0, 5.0, 10.0] * 20})
     >>> d["y"] += np.tile(np.arange(20.0) % 3, 3)
     >>> banner_letters(compare(sk.Design(d), "y", between="g"))[["column", "higher_than"]]
