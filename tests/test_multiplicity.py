@@ -8,6 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.multitest import multipletests
 
 import survey_kit as sk
 from survey_kit.compare import p_adjust
@@ -49,3 +52,13 @@ def test_families_are_adjusted_separately() -> None:
     np.testing.assert_allclose(whole, [0.04, 0.08, 0.04, 0.08, np.nan])
     with pytest.raises(sk.EstimationError, match="family column"):
         adjust_by_family(table, "holm", ["nope"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(p=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30))
+def test_agrees_with_statsmodels(p: list[float]) -> None:
+    names = {"holm": "holm", "bonferroni": "bonferroni", "BH": "fdr_bh", "BY": "fdr_by",
+             "hochberg": "simes-hochberg", "hommel": "hommel"}
+    for method, name in names.items():
+        want = np.minimum(multipletests(np.asarray(p), method=name)[1], 1.0)
+        np.testing.assert_allclose(p_adjust(p, method), want, rtol=1e-10, atol=1e-14)
