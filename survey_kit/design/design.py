@@ -51,6 +51,13 @@ class Design:
     """
 
     __slots__ = ("_by_cache", "_data", "_engine", "_mask", "_spec", "_weighting", "_weights")
+    _data: pd.DataFrame
+    _weights: np.ndarray
+    _engine: VarianceEngine
+    _mask: np.ndarray | None
+    _weighting: WeightingReport | None
+    _spec: dict[str, Any]
+    _by_cache: dict[tuple[str, ...], tuple[np.ndarray, pd.DataFrame]]
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ alpha equals ``pingouin.cronbach_alpha(..., nan_policy="listwise")`` and R's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from survey_kit.errors import DataValidationError
 from survey_kit.respondents.scoring import item_score_columns
 from survey_kit.spec.model import Dimension, Questionnaire
 
-Weights = str | pd.Series | np.ndarray | Sequence[float] | None
+Weights: TypeAlias = str | pd.Series | np.ndarray | Sequence[float] | None
 TABLE_COLUMNS = ("dimension", "n", "alpha", "item", "item_rest_r")
 
 
