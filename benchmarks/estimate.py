@@ -20,10 +20,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import DIMENSIONS, make_scored  # noqa: E402
-from _r import r_available, run_r  # noqa: E402
+from _data import DIMENSIONS, make_scored
+from _r import r_available, run_r
 
-import survey_kit as sk  # noqa: E402
+import survey_kit as sk
 
 VARIABLES = [*DIMENSIONS, "index"]
 BYS = (["group", "year", "gender"], ["group", "year", "menapt"], ["group", "year", "age_group"])

@@ -136,7 +136,9 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
     report = _get(raw, "report", "configuration", dict, {})
     survey = _get(run, "survey", "[run]", str, "tryghed")
     if survey not in ("tryghed", "livsmestring"):
-        raise ConfigError(f"[run]: key 'survey' must be 'tryghed' or 'livsmestring', found {survey!r}")
+        raise ConfigError(
+            f"[run]: key 'survey' must be 'tryghed' or 'livsmestring', found {survey!r}"
+        )
     demo = _get(data, "demo", "[data]", bool, False)
     files = _files(data, base, "[data]")
     if not demo and not files:
