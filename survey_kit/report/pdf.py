@@ -86,11 +86,21 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(html.escape(text, quote=False), style)
 
 
+def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A header cell; a hyphenated word too wide for the column breaks after its hyphen."""
+    words = []
+    for word in html.escape(text, quote=False).split(" "):
+        if "-" in word and pdfmetrics.stringWidth(word, style.fontName, style.fontSize) > width:
+            word = word.replace("-", "-<br/>", 1)
+        words.append(word)
+    return Paragraph(" ".join(words), style)
+
+
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
     ncol = len(block.header)
-    first = 5.0 * cm
+    first = 5.0 * cm if ncol <= 5 else 4.0 * cm
     other = (CONTENT_WIDTH - 12 - first) / max(1, ncol - 1)
-    head = [_p(h, st["cell_head"]) for h in block.header]
+    head = [_header_cell(h, st["cell_head"], other - 12) for h in block.header]
     body = [[_p(r[0], st["row_head"]), *(_p(c, st["cell"]) for c in r[1:])]
             for r in block.rows]
     table = Table([head, *body], colWidths=[first] + [other] * (ncol - 1), repeatRows=1)

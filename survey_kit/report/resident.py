@@ -43,6 +43,7 @@ from survey_kit.report.text import (
     adjust_text,
     change_sentence,
     difference_sentence,
+    lower_first,
     uncertainty_sentence,
     value_phrase,
     value_text,
@@ -286,13 +287,16 @@ def _figures(data: AreaSummaryInput) -> tuple[FigureBlock, ...]:
 
 
 def method_paragraphs(
-    survey_name: str, alpha: float, min_n: int, adjust_method: str
+    survey_name: str, population: str, alpha: float, min_n: int, adjust_method: str
 ) -> tuple[str, ...]:
-    """The short method note, in plain Danish."""
+    """The short method note, in plain Danish.
+
+    ``population`` completes "en spørgeskemaundersøgelse blandt ...", e.g. "beboere på 18 år
+    og derover".
+    """
     return (
-        f"Tallene kommer fra {survey_name}, en spørgeskemaundersøgelse blandt beboere på 18 år "
-        "og derover. Svarene er vægtet, så de ligner alle beboere i området med hensyn til "
-        "fx køn og alder.",
+        f"Tallene kommer fra {survey_name}, en spørgeskemaundersøgelse blandt {population}. "
+        "Svarene er vægtet, så de ligner hele gruppen med hensyn til fx køn og alder.",
         "Hver dimension bygger på flere spørgsmål. Svarene er lagt sammen til en score fra 0 "
         "til 100, hvor højere altid er bedre.",
         "Ikke alle har svaret. Derfor er der en usikkerhed på tallene. Vi kalder en forskel "
@@ -302,6 +306,16 @@ def method_paragraphs(
         f"Tal, der bygger på færre end {min_n} svar, vises ikke. Det beskytter de personer, der "
         "har svaret. Ingen kan genkendes i tallene.",
     )
+
+
+READING_PARAGRAPHS = (
+    "Tallene er usikre, fordi ikke alle har svaret. Når der står \"usikkerheden er omkring "
+    "±4 point\", ligger det rigtige tal med stor sandsynlighed højst 4 point over eller under.",
+    "\"En reel forskel\" betyder, at forskellen er så stor, at den næppe skyldes "
+    "tilfældigheder. Når forskellen er så lille, at den kan skyldes tilfældigheder, kan vi "
+    "ikke sige, om der er en forskel.",
+)
+"""How to read the numbers: uncertainty and real differences, in plain words."""
 
 
 def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
@@ -315,19 +329,12 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
         found.extend(pts)
     grouped: dict[str, list[str]] = {}
     for start, label in found:
-        grouped.setdefault(start, []).append(label.lower())
+        grouped.setdefault(start, []).append(lower_first(label))
     points = [f"{start} {join_danish(labels)}." for start, labels in grouped.items()]
     points.append("Alle andre forskelle og ændringer er så små, at de kan skyldes "
                   "tilfældigheder." if points else
                   "Der er ingen reelle forskelle mellem området og sammenligningsgrupperne, og "
                   f"ingen reelle ændringer siden {first}.")
-    reading = (
-        "Tallene er usikre, fordi ikke alle har svaret. Når der står \"usikkerheden er omkring "
-        "±4 point\", ligger det rigtige tal med stor sandsynlighed højst 4 point over eller under.",
-        "\"En reel forskel\" betyder, at forskellen er så stor, at den næppe skyldes "
-        "tilfældigheder. Når forskellen er så lille, at den kan skyldes tilfældigheder, kan vi "
-        "ikke sige, om der er en forskel.",
-    )
     return SummaryDocument(
         title=f"Tryghed og trivsel i {data.area_name}",
         lead=(f"Her kan du læse, hvad beboerne i {data.area_name} svarede i {data.survey_name} "
@@ -338,9 +345,10 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
             Section("Kort fortalt", bullets=tuple(points)),
             Section("Resultaterne i tal", table=_overview_table(data), figures=_figures(data)),
             Section("De enkelte dimensioner", subsections=tuple(sections)),
-            Section("Sådan skal du læse tallene", paragraphs=reading),
+            Section("Sådan skal du læse tallene", paragraphs=READING_PARAGRAPHS),
             Section("Om undersøgelsen", paragraphs=method_paragraphs(
-                data.survey_name, data.alpha, data.min_n, data.adjust_method)),
+                data.survey_name, "beboere på 18 år og derover", data.alpha, data.min_n,
+                data.adjust_method)),
         ),
         footer=" · ".join(x for x in (data.organisation, data.created) if x),
     )
@@ -367,6 +375,7 @@ def render_area_pdf(data: AreaSummaryInput, path: str | Path) -> Path:
 
 __all__ = [
     "DEFAULT_COMPARISONS",
+    "READING_PARAGRAPHS",
     "AreaSummaryInput",
     "ComparisonGroup",
     "build_area_document",

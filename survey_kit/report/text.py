@@ -24,6 +24,12 @@ DIMENSION_DESCRIPTIONS: dict[str, str] = {
     "tilfredshed": "Hvor glad man er for at bo i sit boligområde.",
     "livskvalitet": "Hvor godt man synes, man har det med sit liv.",
     "index": "Et samlet mål, som lægger de seks dimensioner sammen.",
+    "skoleglaede": "Om den unge er glad for at gå i skole og føler sig tryg der.",
+    "faglig_selvvurdering": "Hvor godt den unge selv synes, det går med skolen.",
+    "fravaer": "Hvor lidt den unge er væk fra skolen (højere betyder mindre fravær).",
+    "faellesskab": "Om den unge føler sig som en del af et fællesskab.",
+    "ensomhed": "Hvor sjældent den unge føler sig ensom (højere betyder mindre ensom).",
+    "livstilfredshed": "Hvor tilfreds den unge er med sit liv og med sig selv.",
 }
 """One short sentence per dimension id, for resident summaries."""
 
@@ -44,6 +50,19 @@ SUPPRESSED_SENTENCE = "For få besvarelser til at vise et tal."
 
 NOT_TESTED_SENTENCE = "Forskellen kan ikke vurderes, fordi der er for få besvarelser."
 """What residents read instead of a suppressed or untestable difference."""
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter for use inside a sentence, unless it starts an acronym.
+
+    Examples
+    --------
+    >>> lower_first("Køn og MENAPT-baggrund"), lower_first("MENAPT-piger"), lower_first("")
+    ('køn og MENAPT-baggrund', 'MENAPT-piger', '')
+    """
+    if len(text) >= 2 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def adjust_text(methods: Iterable[str]) -> str:
@@ -203,6 +222,7 @@ __all__ = [
     "amount_phrase",
     "change_sentence",
     "difference_sentence",
+    "lower_first",
     "test_footnote",
     "uncertainty_sentence",
     "value_phrase",

@@ -1,0 +1,248 @@
+"""A short Danish summary of the youth *livsmestring* survey, for youth workers (HTML and PDF).
+
+Content: how many answered; "Kort fortalt" with the share who score low on several dimensions
+and the real differences between groups; a table and a chart of the dimensions by gender x
+MENAPT; a table by age group; how to read the numbers; a method note.  Inputs are suppressed,
+aggregated tables only (see :class:`YouthSummaryInput`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from survey_kit.report.charts import figure_data_uri, figure_png, profile_figure
+from survey_kit.report.document import (
+    FigureBlock,
+    Section,
+    SummaryDocument,
+    TableBlock,
+    render_html,
+)
+from survey_kit.report.escape import fmt_int
+from survey_kit.report.inputs import (
+    Breakdown,
+    VariableInfo,
+    check_frame,
+    check_suppressed,
+    check_unit_interval,
+    check_variables,
+    key_text,
+    raise_if,
+)
+from survey_kit.report.pdf import render_pdf
+from survey_kit.report.resident import READING_PARAGRAPHS, method_paragraphs
+from survey_kit.report.text import (
+    SUPPRESSED_SENTENCE,
+    difference_sentence,
+    lower_first,
+    value_text,
+)
+
+YOUTH_CROSS = Breakdown(("gender", "menapt"), "Køn og MENAPT-baggrund", (
+    (("pige", True), "Piger med MENAPT-baggrund"),
+    (("pige", False), "Piger uden MENAPT-baggrund"),
+    (("dreng", True), "Drenge med MENAPT-baggrund"),
+    (("dreng", False), "Drenge uden MENAPT-baggrund"),
+))
+YOUTH_AGE = Breakdown("age_group", "Alder", (("13-15", "13–15 år"), ("16-30", "16–30 år")))
+NAN3 = (math.nan, math.nan, math.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class YouthSummaryInput:
+    """What the livsmestring summary needs (tables after ``suppress``).
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        ``variable, gender, menapt, age_group, estimate, ci_low, ci_high, n, suppressed``;
+        the total has the three breakdown columns missing, a gender x MENAPT cell has gender
+        and menapt set, an age row has age_group set.
+    variables : tuple of VariableInfo
+        Rows of the tables, in order (dimension scores, and the low-on-several share).
+    low_several : str
+        Id of the 0/1 indicator "scores low on several dimensions" ("" if not estimated).
+    differences : pandas.DataFrame, optional
+        Contrasts between the groups: ``variable, group_a, group_b, difference, significant,
+        suppressed`` with group_a/group_b given as the Danish group labels.
+    cross, age : Breakdown
+        The gender x MENAPT and the age breakdowns with their labels.
+    title, population, alpha, min_n, adjust_method, created, organisation
+        Texts and method facts for the summary.
+    """
+
+    estimates: pd.DataFrame
+    variables: tuple[VariableInfo, ...]
+    low_several: str = ""
+    differences: pd.DataFrame | None = None
+    cross: Breakdown = field(default_factory=lambda: YOUTH_CROSS)
+    age: Breakdown = field(default_factory=lambda: YOUTH_AGE)
+    title: str = "Livsmestring blandt unge i de boligsociale aktiviteter"
+    population: str = "unge mellem 13 og 30 år, der deltager i boligsociale aktiviteter"
+    alpha: float = 0.05
+    min_n: int = 10
+    adjust_method: str = "holm"
+    created: str = ""
+    organisation: str = ""
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        cols = ["variable", "estimate", "ci_low", "ci_high", "n",
+                *self.cross.column_names, *self.age.column_names]
+        est = check_frame(self.estimates, cols, "estimates", problems)
+        check_suppressed(est, "estimates", problems)
+        check_variables(est, self.variables, "estimates", problems)
+        check_unit_interval(est, "estimate", "estimates", problems)
+        object.__setattr__(self, "estimates", est[[c for c in est.columns
+                                                   if c in {*cols, "suppressed"}]])
+        diff_cols = ["variable", "group_a", "group_b", "difference", "significant"]
+        if self.differences is not None:
+            d = check_frame(self.differences, diff_cols, "differences", problems)
+            check_suppressed(d, "differences", problems)
+            object.__setattr__(self, "differences", d[[c for c in d.columns
+                                                       if c in {*diff_cols, "suppressed"}]])
+        if self.low_several and self.low_several not in {v.id for v in self.variables}:
+            problems.append(f"low_several {self.low_several!r} is not among the variables")
+        if self.min_n < 5:
+            problems.append(f"min_n must be at least 5, found {self.min_n}")
+        raise_if(problems, "livsmestring summary")
+
+
+def _row_mask(data: YouthSummaryInput, set_cols: tuple[str, ...]) -> pd.Series:
+    est = data.estimates
+    mask = pd.Series(True, index=est.index)
+    for c in (*data.cross.column_names, *data.age.column_names):
+        present = est[c].map(key_text) != ""
+        mask &= present if c in set_cols else ~present
+    return mask
+
+
+def _values(
+    data: YouthSummaryInput, breakdown: Breakdown | None
+) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """label -> variable -> (estimate, low, high); the total is labelled "Alle"."""
+    cols = breakdown.column_names if breakdown else ()
+    rows = data.estimates[_row_mask(data, cols)]
+    levels = breakdown.level_keys() if breakdown else (((), "Alle"),)
+    out: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for rec in rows.to_dict("records"):
+        key = tuple(key_text(rec[c]) for c in cols)
+        label = next((lab for k, lab in levels if k == key), None)
+        if label is None:
+            continue
+        hit = NAN3 if bool(rec["suppressed"]) else (
+            float(rec["estimate"]), float(rec["ci_low"]), float(rec["ci_high"]))
+        out.setdefault(label, {})[str(rec["variable"])] = hit
+    return out
+
+
+def _table(data: YouthSummaryInput, values: dict[str, dict[str, tuple[float, float, float]]],
+           labels: list[str], caption: str) -> TableBlock:
+    rows = []
+    for v in data.variables:
+        cells = []
+        for lab in labels:
+            hit = values.get(lab, {}).get(v.id)
+            cells.append("–" if hit is None else "For få svar" if math.isnan(hit[0])
+                         else value_text(v, hit[0]))
+        rows.append((v.label, *cells))
+    return TableBlock(caption, ("", *labels), tuple(rows),
+                      "Dimensionerne er scorer fra 0 til 100, hvor højere er bedre. Andele er i "
+                      "procent. \"For få svar\": tallet vises ikke, fordi for få har svaret.")
+
+
+def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, float]]) -> list[str]:
+    points = []
+    if data.low_several:
+        v = next(x for x in data.variables if x.id == data.low_several)
+        hit = total.get(v.id)
+        if hit is not None and not math.isnan(hit[0]):
+            points.append(f"{value_text(v, hit[0])} af de unge scorer lavt på flere dimensioner "
+                          "på én gang. De øvrige klarer sig godt på de fleste dimensioner.")
+        elif hit is not None:
+            points.append(f"Andelen, der scorer lavt på flere dimensioner: {SUPPRESSED_SENTENCE}")
+    labels = {v.id: v for v in data.variables}
+    found = 0
+    if data.differences is not None:
+        for rec in data.differences.to_dict("records"):
+            var = labels.get(str(rec["variable"]))
+            if var is None or bool(rec["suppressed"]) or not bool(rec["significant"]):
+                continue
+            sentence = difference_sentence(
+                var, str(rec["group_a"]), lower_first(str(rec["group_b"])),
+                float(rec["difference"]), True)
+            points.append(f"{var.label}: {sentence}")
+            found += 1
+    if not found:
+        points.append("Der er ingen reelle forskelle mellem grupperne.")
+    return points
+
+
+def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
+    """The livsmestring summary as a :class:`SummaryDocument`."""
+    total = _values(data, None).get("Alle", {})
+    cross = _values(data, data.cross)
+    age = _values(data, data.age)
+    cross_labels = [lab for _, lab in data.cross.level_keys() if lab in cross]
+    age_labels = [lab for _, lab in data.age.level_keys() if lab in age]
+    totals = data.estimates[_row_mask(data, ())]
+    n = pd.to_numeric(totals["n"], errors="coerce").max()
+    who = (f"{fmt_int(n)} unge har svaret." if n == n else "Antallet af svar er ikke oplyst.")
+    scores = [v for v in data.variables if v.kind == "score"]
+    figures = []
+    if scores and cross_labels:
+        title = "Dimensionerne fordelt på køn og MENAPT-baggrund"
+        fig, alt = profile_figure(cross, scores, cross_labels, title, width=4.8, font_size=12)
+        figures.append(FigureBlock(f"{title}. Prikken viser resultatet, og stregen viser "
+                                   "usikkerheden.", alt, figure_data_uri(fig), figure_png(fig)))
+    sections = [
+        Section("Hvem har svaret?", paragraphs=(who,)),
+        Section("Kort fortalt", bullets=tuple(_key_points(data, total))),
+        Section(data.cross.heading, table=_table(
+            data, {"Alle": total, **cross}, ["Alle", *cross_labels],
+            f"Resultater fordelt på {lower_first(data.cross.heading)}"), figures=tuple(figures)),
+    ]
+    if age_labels:
+        sections.append(Section(data.age.heading, table=_table(
+            data, age, age_labels, f"Resultater fordelt på {lower_first(data.age.heading)}")))
+    sections += [
+        Section("Sådan skal du læse tallene", paragraphs=READING_PARAGRAPHS),
+        Section("Om undersøgelsen", paragraphs=method_paragraphs(
+            "livsmestringsundersøgelsen", data.population, data.alpha, data.min_n,
+            data.adjust_method)),
+    ]
+    return SummaryDocument(
+        title=data.title,
+        lead=("Et kort overblik til medarbejdere, der arbejder med unge: hvordan de unge har "
+              "det i skolen, i fællesskaber og med livet, og hvor der er forskelle mellem "
+              "grupper."),
+        sections=tuple(sections),
+        footer=" · ".join(x for x in (data.organisation, data.created) if x),
+    )
+
+
+def render_youth_html(data: YouthSummaryInput, path: str | Path | None = None) -> str:
+    """Render the livsmestring summary as self-contained HTML; write it when ``path`` is given."""
+    html = render_html(build_youth_document(data))
+    if path is not None:
+        Path(path).write_text(html, encoding="utf-8")
+    return html
+
+
+def render_youth_pdf(data: YouthSummaryInput, path: str | Path) -> Path:
+    """Render the livsmestring summary as an A4 PDF at ``path``."""
+    return render_pdf(build_youth_document(data), path)
+
+
+__all__ = [
+    "YOUTH_AGE",
+    "YOUTH_CROSS",
+    "YouthSummaryInput",
+    "build_youth_document",
+    "render_youth_html",
+    "render_youth_pdf",
+]
