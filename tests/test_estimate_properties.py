@@ -144,3 +144,19 @@ def test_design_is_immutable_and_estimation_errors() -> None:
         des.proportion("y")
     with pytest.raises(sk.EstimationError, match="not numeric"):
         des.mean("g")
+
+
+def test_by_order_permutes_rows_and_covariance() -> None:
+    d = _sample(8)
+    d["h"] = np.where(d["z"] > 0, "x", "y")
+    des = sk.Design(d, weight="w", strata="stratum", psu="psu")
+    ab = des.mean(["y", "z"], by=["g", "h"])
+    ba = des.mean(["y", "z"], by=["h", "g"])
+    fa, fb = ab.to_frame(), ba.to_frame()
+    assert list(fb.columns[:3]) == ["variable", "h", "g"]
+    assert fb[["h", "g"]].iloc[:6].equals(fb[["h", "g"]].iloc[:6].sort_values(["h", "g"]))
+    merged = fa.merge(fb, on=["variable", "g", "h"], suffixes=("_a", "_b"))
+    np.testing.assert_allclose(merged["se_a"], merged["se_b"], rtol=1e-14)
+    key = list(zip(fa["variable"], fa["g"], fa["h"], strict=True))
+    order = [key.index(k) for k in zip(fb["variable"], fb["g"], fb["h"], strict=True)]
+    np.testing.assert_allclose(ab.vcov[np.ix_(order, order)], ba.vcov, rtol=1e-14)

@@ -50,27 +50,6 @@ def design_degf(design: Design, rows: np.ndarray | None = None) -> int:
     return int(psus.size - np.unique(engine.psu_stratum[psus]).size)
 
 
-def psu_counts(
-    design: Design, variables: Sequence[str], domain: np.ndarray, n_domains: int
-) -> np.ndarray:
-    """Number of PSUs with a respondent (value present, positive weight) per variable and
-    domain, shape ``(V, D)``."""
-    psu = design.engine.psu
-    n_psu = design.n_psu
-    weights = design.weights.to_numpy()
-    out = np.zeros((len(variables), n_domains), dtype=np.int64)
-    for v, name in enumerate(variables):
-        y = numeric_column(design.data, name)
-        ok = (domain >= 0) & ~np.isnan(y) & (weights > 0)
-        key = domain[ok].astype(np.int64) * n_psu + psu[ok]
-        if n_domains * n_psu <= 50_000_000:
-            seen = np.bincount(key, minlength=n_domains * n_psu) > 0
-            out[v] = seen.reshape(n_domains, n_psu).sum(axis=1)
-        else:
-            out[v] = np.bincount(np.unique(key) // n_psu, minlength=n_domains)
-    return out
-
-
 def domain_index(keys: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
     """Position in ``keys`` of each row of ``wanted`` (matched on its columns), -1 if absent."""
     if len(wanted) == 0:

@@ -15,7 +15,6 @@ from survey_kit.compare.contrasts import (
     design_degf,
     domain_index,
     labels,
-    psu_counts,
 )
 from survey_kit.compare.multiplicity import check_method
 from survey_kit.compare.table import ContrastTable, Family, _family, assemble, check_level
@@ -53,8 +52,10 @@ def domain_grid(
     """Estimate the means of ``variables`` in the domains of ``columns`` once."""
     names = tuple(as_list(variables))
     estimate = design.mean(list(names), by=list(columns), level=level)
-    codes, keys = design.domains(list(columns))
-    return DomainGrid(estimate, keys, psu_counts(design, names, codes, len(keys)), names)
+    table = estimate.table
+    keys = table.iloc[: len(table) // len(names)][list(columns)].reset_index(drop=True)
+    psus = table["n_psu"].to_numpy(dtype=np.int64).reshape(len(names), len(keys))
+    return DomainGrid(estimate, keys, psus, names)
 
 
 def check_names(variables: Any, *groups: tuple[str, list[str]]) -> list[str]:

@@ -50,7 +50,10 @@ class Design:
     0.75
     """
 
-    __slots__ = ("_by_cache", "_data", "_engine", "_mask", "_spec", "_weighting", "_weights")
+    __slots__ = ("_by_cache", "_column_cache", "_data", "_engine", "_est_cache", "_mask", "_spec",
+                 "_weighting", "_weights")
+    _column_cache: dict[str, tuple[np.ndarray, pd.Index]]
+    _est_cache: dict[tuple[object, ...], Estimate]
     _data: pd.DataFrame
     _weights: np.ndarray
     _engine: VarianceEngine
@@ -76,7 +79,7 @@ class Design:
         engine, _, _ = build_engine(df, strata, psu, fpc, lonely_psu)
         spec = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc,
                 "lonely_psu": lonely_psu}
-        self._init(df, weights, engine, None, None, spec, {})
+        self._init(df, weights, engine, None, None, spec, {}, {})
 
     def _init(
         self,
@@ -87,6 +90,7 @@ class Design:
         weighting: WeightingReport | None,
         spec: dict[str, Any],
         by_cache: dict[tuple[str, ...], tuple[np.ndarray, pd.DataFrame]],
+        column_cache: dict[str, tuple[np.ndarray, pd.Index]],
     ) -> None:
         setter = object.__setattr__
         setter(self, "_data", data)
@@ -96,6 +100,8 @@ class Design:
         setter(self, "_weighting", weighting)
         setter(self, "_spec", spec)
         setter(self, "_by_cache", by_cache)
+        setter(self, "_est_cache", {})
+        setter(self, "_column_cache", column_cache)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Design is immutable: rake(), trim() and subset() return a new one")
@@ -104,7 +110,7 @@ class Design:
         new = object.__new__(Design)
         parts = {"data": self._data, "weights": self._weights, "engine": self._engine,
                  "mask": self._mask, "weighting": self._weighting, "spec": self._spec,
-                 "by_cache": self._by_cache}
+                 "by_cache": self._by_cache, "column_cache": self._column_cache}
         parts.update(changes)
         new._init(**parts)
         return new
@@ -180,7 +186,7 @@ class Design:
         names = tuple(as_list(by))
         cached = self._by_cache.get(names)
         if cached is None:
-            cached = factorise(self._data, names)
+            cached = factorise(self._data, names, self._column_cache)
             self._by_cache[names] = cached
         codes, keys = cached
         return restrict(codes, keys, self._mask)
@@ -219,12 +225,20 @@ class Design:
         names = as_list(variables)
         if not names:
             raise EstimationError("no variables given: name at least one column")
-        domain, keys = self.domains(by)
-        if len(keys) == 0:
-            raise EstimationError("the domain is empty: no respondent is in the subset")
-        result, _ = estimate_means(self._engine, self._data, names, self._weights, domain, keys,
-                                   level, statistic, df=self.df)
-        return result
+        by_names = as_list(by)
+        canonical = sorted(by_names)
+        key = (statistic, tuple(names), tuple(canonical), level)
+        result = self._est_cache.get(key)
+        if result is None:
+            domain, keys = self.domains(canonical)
+            if len(keys) == 0:
+                raise EstimationError("the domain is empty: no respondent is in the subset")
+            result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
+                                       keys, level, statistic, df=self.df)
+            if len(self._est_cache) >= 32:
+                self._est_cache.pop(next(iter(self._est_cache)))
+            self._est_cache[key] = result
+        return _reorder_domains(result, by_names)
 
     def mean(
         self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
@@ -317,3 +331,24 @@ class Design:
         from survey_kit.design.trimming import trim_design
 
         return trim_design(self, **kwargs)
+
+
+def _reorder_domains(result: Estimate, by: list[str]) -> Estimate:
+    """The same estimates with the ``by`` columns (and the domain order) as requested.
+
+    Estimates are computed and cached for the sorted by-set; any order of the same
+    columns is a permutation of those rows (and of the covariance matrix).
+    """
+    if list(result.by) == by:
+        return result
+    table = result.table
+    V = len(result.variables)
+    D = len(table) // V
+    keys = table.iloc[:D][by].reset_index(drop=True)
+    perm = keys.sort_values(by, kind="stable").index.to_numpy()
+    rows = (np.arange(V)[:, None] * D + perm[None, :]).ravel()
+    stats = [c for c in table.columns if c not in ("variable", *by)]
+    reordered = table.iloc[rows][["variable", *by, *stats]].reset_index(drop=True)
+    vcov = result.vcov[np.ix_(rows, rows)]
+    return Estimate(result.statistic, result.variables, tuple(by), reordered, vcov, result.df,
+                    result.level)

@@ -29,18 +29,52 @@ def check_columns(data: pd.DataFrame, names: Sequence[str], role: str) -> None:
         )
 
 
-def factorise(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Sorted domain codes of ``by`` (``-1`` where a by value is missing) and the domain keys."""
+def column_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Sorted factor codes of one column (``-1`` for missing) and its levels."""
+    codes, levels = pd.factorize(column, sort=True, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(levels)
+
+
+def factorise(
+    data: pd.DataFrame,
+    by: Sequence[str],
+    column_cache: dict[str, tuple[np.ndarray, pd.Index]] | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Sorted domain codes of ``by`` (``-1`` where a by value is missing) and the domain keys.
+
+    Each column is factorised once (``column_cache`` keeps the codes); a set of columns is
+    then combined arithmetically, which orders domains as ``groupby(by, sort=True)`` does.
+    """
     if not by:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=range(1))
     check_columns(data, by, "by")
-    grouped = data.groupby(list(by), sort=True, observed=True, dropna=True)
-    codes = grouped.ngroup().to_numpy(dtype=np.int64)
-    valid = codes >= 0
-    _, first = np.unique(codes[valid], return_index=True)
-    rows = np.flatnonzero(valid)[first]
-    keys = data[list(by)].iloc[rows].reset_index(drop=True)
-    return codes, keys
+    cache = {} if column_cache is None else column_cache
+    parts = []
+    for name in by:
+        if name not in cache:
+            cache[name] = column_codes(data[name])
+        parts.append(cache[name])
+    combined = np.zeros(len(data), dtype=np.int64)
+    missing = np.zeros(len(data), dtype=bool)
+    for codes, levels in parts:
+        combined = combined * len(levels) + np.maximum(codes, 0)
+        missing |= codes < 0
+    size = int(np.prod([max(len(levels), 1) for _, levels in parts]))
+    if size <= 50_000_000:
+        present = np.flatnonzero(np.bincount(combined[~missing], minlength=size))
+    else:
+        present = np.unique(combined[~missing])
+    codes = np.where(missing, -1, np.searchsorted(present, combined))
+    keys = {}
+    rest = present
+    for name, (_, levels) in zip(reversed(by), reversed(parts), strict=True):
+        keys[name] = levels[rest % len(levels)] if len(levels) else levels[:0]
+        rest = rest // max(len(levels), 1)
+    frame = pd.DataFrame({name: np.asarray(keys[name]) for name in by})
+    for name in by:
+        if isinstance(data[name].dtype, pd.CategoricalDtype) or data[name].dtype == bool:
+            frame[name] = frame[name].astype(data[name].dtype)
+    return codes.astype(np.int64), frame
 
 
 def restrict(

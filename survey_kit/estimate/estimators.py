@@ -33,11 +33,14 @@ class DomainSums:
     W: np.ndarray  # (V, D) sum of weights of respondents with a value
     S: np.ndarray  # (V, D) weighted sum of the variable
     n: np.ndarray  # (V, D) respondents with a value and a positive weight
+    n_psu: np.ndarray  # (V, D) PSUs with such respondents
     W2: np.ndarray  # (V, D) sum of squared weights (for the Kish effective n)
     mean: np.ndarray  # (V, D)
     ss: np.ndarray  # (V, D) weighted sum of squared deviations from the domain mean
     mean_totals: np.ndarray  # (P, V * D) PSU totals of the mean influence values
     total_totals: np.ndarray  # (P, V * D) PSU totals of the total influence values
+    mean_cells: tuple[np.ndarray, ...] = ()  # per calibration basis, (C, V * D) sums of e * x
+    total_cells: tuple[np.ndarray, ...] = ()
 
 
 def numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -64,6 +67,7 @@ def domain_sums(
     n_domains: int,
     psu: np.ndarray,
     n_psu: int,
+    cells: Sequence[tuple[np.ndarray, int, np.ndarray]] = (),
 ) -> DomainSums:
     """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
 
@@ -71,32 +75,51 @@ def domain_sums(
     influence values ``w_i (y_i - mean_d) / W_d`` of a domain mean) follows from these
     small ``(P, D)`` arrays without another pass over the respondents.  Rows outside every
     domain, and rows where the variable is missing, fall into an extra bin that is dropped.
+    ``cells`` are the calibration bases of the design (``(codes, n_cells, e)``, from
+    :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
+    ``e * w * y`` over cells x domains give what calibration explains of the influence values.
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
     PD = P * D
     base = np.where(domain >= 0, psu * D + domain, PD)
-    positive = (weights > 0).astype(float)
+    cell_base = [np.where((domain >= 0) & (codes >= 0), codes * D + domain, C * D)
+                 for codes, C, _ in cells]
     acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
+    cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
     for v, name in enumerate(variables):
         y = numeric_column(data, name)
         missing = np.isnan(y)
+        y0 = np.where(missing, 0.0, y)
         key = np.where(missing, PD, base)
         w = np.where(missing, 0.0, weights)
-        wy = w * np.where(missing, 0.0, y)
-        for label, vals in (("W", w), ("S", wy), ("S2", wy * np.where(missing, 0.0, y)),
-                            ("W2", w * w), ("n", positive)):
+        wy = w * y0
+        for label, vals in (("W", w), ("S", wy), ("S2", wy * y0), ("W2", w * w),
+                            ("n", (w > 0).astype(float))):
             acc[label][v] = np.bincount(key, weights=vals, minlength=PD + 1)[:PD].reshape(P, D)
+        for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_base, cell_acc, strict=True):
+            ckey = np.where(missing, C * D, ckey)
+            ew = e * w
+            cw[v] = np.bincount(ckey, weights=ew, minlength=C * D + 1)[: C * D].reshape(C, D)
+            cwy[v] = np.bincount(ckey, weights=ew * y0, minlength=C * D + 1)[: C * D].reshape(C, D)
     W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
     mean = _ratio(S, W)
     mu = np.nan_to_num(mean)
     ss = np.maximum(acc["S2"].sum(axis=1) - S * mu, 0.0)
     inv = np.divide(1.0, W, out=np.zeros_like(W), where=W > 0)
-    mean_tot = (acc["S"] - mu[:, None, :] * acc["W"]) * inv[:, None, :]
+
+    def mean_influence(sum_w: np.ndarray, sum_wy: np.ndarray) -> np.ndarray:
+        out = (sum_wy - mu[:, None, :] * sum_w) * inv[:, None, :]
+        return out.transpose(1, 0, 2).reshape(out.shape[1], V * D)
+
+    def flat(sum_wy: np.ndarray) -> np.ndarray:
+        return sum_wy.transpose(1, 0, 2).reshape(sum_wy.shape[1], V * D)
+
     return DomainSums(
-        W, S, acc["n"].sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
-        mean_tot.transpose(1, 0, 2).reshape(P, V * D),
-        acc["S"].transpose(1, 0, 2).reshape(P, V * D),
+        W, S, acc["n"].sum(axis=1), (acc["n"] > 0).sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
+        mean_influence(acc["W"], acc["S"]), flat(acc["S"]),
+        tuple(mean_influence(cw, cwy) for cw, cwy in cell_acc),
+        tuple(flat(cwy) for _, cwy in cell_acc),
     )
 
 
@@ -127,7 +150,7 @@ def _srs_mean_variance(sums: DomainSums) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         s2 = sums.ss / W * n / (n - 1)
         vsrs = s2 * (W - n) / (W * n)
-    return np.where(W >= n, vsrs, np.nan)
+    return np.where(n <= W, vsrs, np.nan)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -158,6 +181,7 @@ def _frame(
     table["deff"] = deff.ravel()
     table["n"] = sums.n.ravel().astype(np.int64)
     table["n_eff"] = _ratio(sums.W**2, sums.W2).ravel()
+    table["n_psu"] = sums.n_psu.ravel().astype(np.int64)
     return table
 
 
@@ -184,14 +208,18 @@ def estimate_means(
     """
     df = engine.df if df is None else df
     D = len(keys)
-    sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu)
+    cells = engine.cell_accumulators()
+    sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
+                       cells or ())
     if statistic == "total":
-        totals, est = sums.total_totals, sums.S
+        totals, est, cell_sums = sums.total_totals, sums.S, sums.total_cells
         srs = _srs_mean_variance(sums) * sums.W**2
     else:
-        totals, est = sums.mean_totals, sums.mean
+        totals, est, cell_sums = sums.mean_totals, sums.mean, sums.mean_cells
         srs = _srs_mean_variance(sums)
-    if engine.history:
+    if cells:
+        totals = totals - engine.correction_from_cell_sums(cell_sums)
+    elif cells is None:
         values = influence_values(data, variables, weights, domain, sums, statistic)
         totals = totals - engine.calibration_correction(values, domain, D)
     vcov = engine.vcov_from_totals(totals)

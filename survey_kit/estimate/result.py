@@ -43,8 +43,8 @@ class Estimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: ``variable, <by columns>, estimate, se, ci_low, ci_high, df, deff, n``
-        (plus ``n_eff``, the Kish effective sample size, and ``level`` for proportions of
-        categorical variables)."""
+        plus ``n_eff`` (Kish effective sample size) and ``n_psu`` (PSUs with respondents in
+        the domain)."""
         return self.table.copy()
 
     def __len__(self) -> int:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 LONELY_PSU_RULES = ("fail", "remove", "adjust", "certainty", "average")
@@ -69,24 +70,63 @@ class GregHistory:
     g: np.ndarray
 
 
+#: A calibration matrix whose rows take at most this many distinct values is handled
+#: through its cells (one code per row), which turns every product into a bincount.
+MAX_CELLS = 20_000
+
+
+def _cells_of(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
+    """Cell code per row and the ``(C, q)`` matrix of distinct rows, or None if too many.
+
+    Rows are grouped by two random projections (distinct rows differ in them with
+    probability one) and the grouping is then verified exactly.
+    """
+    rng = np.random.default_rng(20181)
+    signature = matrix @ rng.standard_normal((matrix.shape[1], 2))
+    first_codes = pd.factorize(signature[:, 0])[0]
+    second_codes = pd.factorize(signature[:, 1])[0]
+    codes, _ = pd.factorize(first_codes * (int(second_codes.max()) + 1) + second_codes)
+    if codes.max() + 1 > MAX_CELLS:
+        return None
+    first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.shape[0])[::-1]
+    cells = matrix[first].toarray()
+    rebuilt = sp.csr_matrix(cells)[codes]
+    if (rebuilt - matrix).count_nonzero():
+        return None
+    return codes.astype(np.int64), cells
+
+
 @dataclass(frozen=True)
 class _Basis:
-    """One residualisation basis: ``x <- x - diag(a) M C`` with ``C = G^-1 M' diag(e) x``."""
+    """One residualisation basis: ``x <- x - diag(a) M C`` with ``C = G^-1 M' diag(e) x``.
 
-    codes: np.ndarray | None  # cell codes (dummy basis) ...
-    matrix: sp.csr_matrix | None  # ... or a general model matrix
+    ``M`` is either given through cells (``codes`` per row, ``-1`` for none, and
+    ``cells``: the ``(n_cells, q)`` distinct rows of ``M``, None for plain dummies), so that
+    every product is a bincount over cells, or as a general sparse ``matrix``.
+    """
+
+    codes: np.ndarray | None
+    n_cells: int
+    cells: np.ndarray | None
+    matrix: sp.csr_matrix | None
     q: int
     a: np.ndarray
     c: np.ndarray
     e: np.ndarray
 
+    def lift(self, cell_sums: np.ndarray) -> np.ndarray:
+        """Turn sums over cells ``(n_cells, k)`` into ``M' (...)``, shape ``(q, k)``."""
+        return cell_sums if self.cells is None else self.cells.T @ cell_sums
+
     def cross(self, other: _Basis, weight: np.ndarray) -> np.ndarray:
         """``M_self' diag(weight) M_other`` as a dense ``(q_self, q_other)`` array."""
         if self.codes is not None and other.codes is not None:
             ok = (self.codes >= 0) & (other.codes >= 0)
-            key = self.codes[ok] * other.q + other.codes[ok]
-            flat = np.bincount(key, weights=weight[ok], minlength=self.q * other.q)
-            return flat.reshape(self.q, other.q)
+            key = self.codes[ok] * other.n_cells + other.codes[ok]
+            flat = np.bincount(key, weights=weight[ok], minlength=self.n_cells * other.n_cells)
+            table = self.lift(flat.reshape(self.n_cells, other.n_cells))
+            return table if other.cells is None else table @ other.cells
         left = self._as_matrix()
         right = other._as_matrix()
         product = sp.csr_matrix(left.multiply(weight[:, None])).T @ right
@@ -95,12 +135,14 @@ class _Basis:
     def _as_matrix(self) -> sp.csr_matrix:
         if self.matrix is not None:
             return self.matrix
-        assert self.codes is not None  # a basis is either codes or a matrix
+        assert self.codes is not None  # a basis is either cells or a matrix
         n = self.codes.shape[0]
         ok = self.codes >= 0
-        return sp.csr_matrix(
-            (np.ones(int(ok.sum())), (np.flatnonzero(ok), self.codes[ok])), shape=(n, self.q)
+        dummies = sp.csr_matrix(
+            (np.ones(int(ok.sum())), (np.flatnonzero(ok), self.codes[ok])),
+            shape=(n, self.n_cells),
         )
+        return dummies if self.cells is None else sp.csr_matrix(dummies @ self.cells)
 
     def gram(self) -> np.ndarray:
         """``M' diag(c) M``."""
@@ -109,15 +151,17 @@ class _Basis:
     def project(self, values: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
         """``M' diag(e) U`` for influence values in domain form, shape ``(q, V * D)``."""
         V = values.shape[1]
-        out = np.empty((self.q, V * n_domains))
         if self.codes is not None:
-            ok = (self.codes >= 0) & (domain >= 0)
-            key = self.codes[ok] * n_domains + domain[ok]
-            ev = values[ok] * self.e[ok, None]
+            C = self.n_cells
+            out = np.empty((C, V * n_domains))
+            key = np.where((self.codes >= 0) & (domain >= 0), self.codes * n_domains + domain,
+                           C * n_domains)
             for v in range(V):
-                flat = np.bincount(key, weights=ev[:, v], minlength=self.q * n_domains)
-                out[:, v * n_domains : (v + 1) * n_domains] = flat.reshape(self.q, n_domains)
-            return out
+                flat = np.bincount(key, weights=self.e * values[:, v],
+                                   minlength=C * n_domains + 1)[: C * n_domains]
+                out[:, v * n_domains : (v + 1) * n_domains] = flat.reshape(C, n_domains)
+            return self.lift(out)
+        out = np.empty((self.q, V * n_domains))
         matrix = self._as_matrix()
         ok = domain >= 0
         dom = sp.csr_matrix(
@@ -134,9 +178,10 @@ class _Basis:
         """``A diag(a) M``: PSU totals of ``a`` times the basis, shape ``(P, q)``."""
         if self.codes is not None:
             ok = self.codes >= 0
-            key = psu[ok] * self.q + self.codes[ok]
-            flat = np.bincount(key, weights=self.a[ok], minlength=n_psu * self.q)
-            return flat.reshape(n_psu, self.q)
+            key = psu[ok] * self.n_cells + self.codes[ok]
+            flat = np.bincount(key, weights=self.a[ok], minlength=n_psu * self.n_cells)
+            sums = flat.reshape(n_psu, self.n_cells)
+            return sums if self.cells is None else sums @ self.cells
         matrix = self._as_matrix()
         agg = sp.csr_matrix(
             (self.a, (psu, np.arange(psu.shape[0]))), shape=(n_psu, psu.shape[0])
@@ -166,15 +211,21 @@ def _bases_from_history(
                 psw = np.asarray(psw, dtype=float)
                 q = int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
                 safe = np.where(psw != 0, psw, 1.0)
-                bases.append(_Basis(codes, None, q, psw, np.ones_like(psw), 1.0 / safe))
+                bases.append(_Basis(codes, q, None, None, q, psw, np.ones_like(psw), 1.0 / safe))
             for _ in range(RAKING_VARIANCE_SWEEPS):
                 schedule.extend(range(first, len(bases)))
         else:
             matrix = sp.csr_matrix(step.X, dtype=float)
             old = np.asarray(step.old_weights, dtype=float)
             g = np.asarray(step.g, dtype=float)
-            safe_g = np.where(g != 0, g, 1.0)
-            bases.append(_Basis(None, matrix, matrix.shape[1], g * old, old, 1.0 / safe_g))
+            e = 1.0 / np.where(g != 0, g, 1.0)
+            found = _cells_of(matrix)
+            if found is None:
+                bases.append(_Basis(None, 0, None, matrix, matrix.shape[1], g * old, old, e))
+            else:
+                codes, cells = found
+                bases.append(_Basis(codes, cells.shape[0], cells, None, matrix.shape[1],
+                                    g * old, old, e))
             schedule.append(len(bases) - 1)
     return bases, schedule
 
@@ -251,7 +302,10 @@ class VarianceEngine:
 
     def _calibration(
         self,
-    ) -> tuple[list[_Basis], list[int], dict[tuple[int, int], np.ndarray], list[np.ndarray]]:
+    ) -> tuple[
+        list[_Basis], list[int], dict[tuple[int, int], np.ndarray], list[np.ndarray],
+        list[np.ndarray],
+    ]:
         cached = self._cache.get("bases")
         if cached is None:
             bases, schedule = _bases_from_history(self.history)
@@ -260,9 +314,24 @@ class VarianceEngine:
                 for b in range(len(bases)):
                     cross[(t, b)] = bases[t].cross(bases[b], bases[t].e * bases[b].a)
             inverses = [_gram_inverse(basis.gram()) for basis in bases]
-            cached = (bases, schedule, cross, inverses)
+            sums = [basis.psu_sums(self.psu, self.n_psu) for basis in bases]
+            cached = (bases, schedule, cross, inverses, sums)
             self._cache["bases"] = cached
         return cached  # type: ignore[return-value]
+
+    def cell_accumulators(self) -> list[tuple[np.ndarray, int, np.ndarray]] | None:
+        """Per calibration basis, ``(cell code per row, number of cells, row multiplier e)``.
+
+        An estimator that sums ``e * w * y`` and ``e * w`` over cells x domains can hand
+        those sums to :meth:`correction_from_cell_sums` instead of building row-level
+        influence values.  None when a basis has no cell structure.
+        """
+        if not self.history:
+            return []
+        bases = self._calibration()[0]
+        if any(basis.codes is None for basis in bases):
+            return None
+        return [(basis.codes, basis.n_cells, basis.e) for basis in bases]  # type: ignore[misc]
 
     def calibration_correction(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
@@ -273,24 +342,34 @@ class VarianceEngine:
             values = values[:, None]
         if domain is None:
             domain = np.zeros(values.shape[0], dtype=np.int64)
-        if not self.history:
-            return np.zeros((self.n_psu, values.shape[1] * n_domains))
-        bases, schedule, cross, inverses = self._calibration()
         k = values.shape[1] * n_domains
+        if not self.history:
+            return np.zeros((self.n_psu, k))
+        bases = self._calibration()[0]
+        projected = [basis.project(values, domain, n_domains) for basis in bases]
+        return self._correction(projected, k)
+
+    def correction_from_cell_sums(self, cell_sums: Sequence[np.ndarray]) -> np.ndarray:
+        """As :meth:`calibration_correction`, from ``sum(e * x)`` over each basis's cells
+        (one ``(n_cells, k)`` array per basis, in the order of :meth:`cell_accumulators`)."""
+        bases = self._calibration()[0]
+        projected = [basis.lift(sums) for basis, sums in zip(bases, cell_sums, strict=True)]
+        return self._correction(projected, projected[0].shape[1])
+
+    def _correction(self, projected: Sequence[np.ndarray], k: int) -> np.ndarray:
+        """Backfit the residualisation schedule on ``M_b' diag(e_b) U`` of every basis."""
+        bases, schedule, cross, inverses, psu_sums = self._calibration()
         coef = [np.zeros((b.q, k)) for b in bases]
-        projected: dict[int, np.ndarray] = {}
         for t in schedule:
-            if t not in projected:
-                projected[t] = bases[t].project(values, domain, n_domains)
             rhs = projected[t].copy()
             for b, basis_coef in enumerate(coef):
                 if basis_coef.any():
                     rhs -= cross[(t, b)] @ basis_coef
             coef[t] += inverses[t] @ rhs
         correction = np.zeros((self.n_psu, k))
-        for b, basis in enumerate(bases):
+        for b in range(len(bases)):
             if coef[b].any():
-                correction += basis.psu_sums(self.psu, self.n_psu) @ coef[b]
+                correction += psu_sums[b] @ coef[b]
         return correction
 
     # -- covariance -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 from survey_kit.compare import compare, did
 from survey_kit.compare.multiplicity import adjust_by_family
 from survey_kit.design.design import Design
+from survey_kit.estimate.estimators import proportion_ci
 from survey_kit.run.config import RunConfig
 from survey_kit.spec import Questionnaire
 
@@ -71,10 +72,19 @@ def run_variables(q: Questionnaire, scored: pd.DataFrame, extra_shares: Sequence
 
 def _estimates(design: Design, variables: Variables, by: list[str], level: float
                ) -> pd.DataFrame:
-    parts = [design.mean(list(variables.scores), by=by, level=level).to_frame()]
-    if variables.shares:
-        parts.append(design.proportion(list(variables.shares), by=by, level=level).to_frame())
-    return pd.concat(parts, ignore_index=True)
+    """Means of every variable in one pass (shared with the comparisons through the design's
+    estimate cache); shares get logit intervals as ``svyciprop``."""
+    table = design.mean(variables.all, by=by, level=level).to_frame()
+    shares = table["variable"].isin(variables.shares).to_numpy()
+    if shares.any():
+        domain, keys = design.domains(by)
+        rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
+        part = table.loc[shares]
+        low, high = proportion_ci(part["estimate"].to_numpy(), part["se"].to_numpy(),
+                                  design.df, level, "logit", np.tile(rows, len(variables.shares)))
+        table.loc[shares, "ci_low"] = low
+        table.loc[shares, "ci_high"] = high
+    return table
 
 
 def _tag(frame: pd.DataFrame, family: str, **columns: object) -> pd.DataFrame:
