@@ -16,7 +16,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from survey_kit.errors import EstimationError
-from survey_kit.estimate.estimators import numeric_column
 from survey_kit.estimate.result import Estimate
 
 if TYPE_CHECKING:

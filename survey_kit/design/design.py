@@ -263,7 +263,8 @@ class Design:
         intervals (R: ``svyciprop``), or symmetric ``wald`` intervals."""
         if method not in CI_METHODS:
             raise EstimationError(
-                f"method={method!r} is not a known interval; expected one of {', '.join(CI_METHODS)}"
+                f"method={method!r} is not a known interval; expected one of "
+                f"{', '.join(CI_METHODS)}"
             )
         names = as_list(variables)
         for name in names:

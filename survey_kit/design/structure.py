@@ -11,10 +11,8 @@ from survey_kit.estimate.variance import LONELY_PSU_RULES, VarianceEngine
 
 def _column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
     if name not in df.columns:
-        raise DesignError(
-            f"{role} column {name!r} is not in the data (columns: {', '.join(map(str, df.columns[:12]))}"
-            f"{', ...' if len(df.columns) > 12 else ''})"
-        )
+        shown = ", ".join(map(str, df.columns[:12])) + (", ..." if len(df.columns) > 12 else "")
+        raise DesignError(f"{role} column {name!r} is not in the data (columns: {shown})")
     return df[name]
 
 
@@ -31,9 +29,10 @@ def check_weights(df: pd.DataFrame, weight: str | None) -> np.ndarray:
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
+        first = col.iloc[int(np.flatnonzero(bad)[0])]
         raise DesignError(
             f"weight column {weight!r}: {int(bad.sum())} value(s) are missing or not numbers, "
-            f"first at {_first_bad_row(bad, df.index)} (value {col.iloc[int(np.flatnonzero(bad)[0])]!r}); "
+            f"first at {_first_bad_row(bad, df.index)} (value {first!r}); "
             "every respondent needs a finite weight"
         )
     negative = values < 0
