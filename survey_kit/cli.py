@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,66 @@ def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:
 
 register(Command("validate", "check a data file against a questionnaire spec",
                  _validate_arguments, _run_validate))
+
+
+def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
+    """One annual run with progress on stderr (rich); returns the output folder."""
+    from rich.console import Console
+
+    from survey_kit.pipeline import run
+
+    console = Console(stderr=True, quiet=quiet)
+    label = config.stem
+    with console.status(f"{label}: starting") as status:
+        start = time.perf_counter()
+
+        def progress(step: str) -> None:
+            console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {label}: {step}")
+            status.update(f"{label}: {step} …")
+
+        target = run(config, out=out, progress=progress)
+    console.print(f"{label}: done in {time.perf_counter() - start:.1f} s -> {target}")
+    return target
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", metavar="CONFIG", help="run configuration (TOML), e.g. "
+                        "reports/tryghedsmaaling.toml")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help="output folder (default: [run] output in CONFIG)")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def _run_run(args: argparse.Namespace) -> int:
+    """Run the annual processing described by CONFIG."""
+    target = _run_pipeline(Path(args.config), Path(args.out) if args.out else None, args.quiet)
+    print(target)
+    return EXIT_OK
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="DIR", default="reports/out",
+                        help="folder for the results of both surveys (default: reports/out)")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    """The whole annual run on the bundled synthetic data, for both surveys."""
+    from importlib import resources
+
+    configs = resources.files("survey_kit.run") / "configs"
+    out = Path(args.out)
+    for name in ("tryghedsmaaling", "livsmestring"):
+        with resources.as_file(configs / f"{name}.toml") as path:
+            target = _run_pipeline(path, out / name, args.quiet)
+        print(target)
+    return EXIT_OK
+
+
+register(Command("run", "run the annual processing described by a configuration file",
+                 _run_arguments, _run_run))
+register(Command("demo", "run the annual processing of both surveys on the bundled demo data",
+                 _demo_arguments, _run_demo))
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m survey_kit.cli`

@@ -84,7 +84,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
         scored = scored.assign(low_several=low_on_several(
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
         extra.append("low_several")
-    scored = analysis.with_units(cfg, scored)
+    scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
     margins = stages.load_margins(cfg)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
     assert isinstance(design, Design)

@@ -285,11 +285,17 @@ def figure_data_uri(fig: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a data URI for ``<img src=...>``: one rendering serves HTML and PDF."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def figure_png(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (for the PDF)."""
     buf = io.BytesIO()
     with matplotlib.rc_context(RC):
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
+                    pil_kwargs={"compress_level": 2})
     return buf.getvalue()
 
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """A chart: caption, alt text, SVG data URI (HTML) and PNG bytes (PDF)."""
+    """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF)."""
 
     caption: str
     alt: str

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_kit.report.charts import figure_data_uri, figure_png, profile_figure
+from survey_kit.report.charts import figure_png, png_data_uri, profile_figure
 from survey_kit.report.document import (
     FigureBlock,
     Section,
@@ -155,18 +155,36 @@ class AreaSummaryInput:
         return tuple(key_text(r) for r in self.rounds)
 
 
+_Index = dict[tuple[str, ...], tuple]
+_INDEX_CACHE: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, _Index]] = {}
+
+
+def _index(frame: pd.DataFrame, columns: tuple[str, ...]) -> _Index:
+    """Rows of ``frame`` keyed by the text of ``columns`` (first row wins), built once."""
+    cached = _INDEX_CACHE.get((id(frame), columns))
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    if len(_INDEX_CACHE) > 256:
+        _INDEX_CACHE.clear()
+    keys = zip(*(frame[c].map(key_text) for c in columns), strict=True)
+    rows = zip(frame["suppressed"].astype(bool), frame["estimate"], frame["ci_low"],
+               frame["ci_high"], strict=True)
+    index: _Index = {}
+    for key, row in zip(keys, rows, strict=True):
+        index.setdefault(key, row)
+    _INDEX_CACHE[(id(frame), columns)] = (frame, index)
+    return index
+
+
 def _value(frame: pd.DataFrame, **keys: str) -> tuple[float, float, float] | None:
     """(estimate, ci_low, ci_high) for the row matching keys; NaNs if suppressed; None if absent."""
-    mask = pd.Series(True, index=frame.index)
-    for col, val in keys.items():
-        mask &= frame[col].map(key_text) == val
-    hit = frame[mask]
-    if hit.empty:
+    columns = tuple(keys)
+    rec = _index(frame, columns).get(tuple(keys[c] for c in columns))
+    if rec is None:
         return None
-    rec = hit.iloc[0]
-    if bool(rec["suppressed"]):
+    if bool(rec[0]):
         return NAN3
-    return float(rec["estimate"]), float(rec["ci_low"]), float(rec["ci_high"])
+    return float(rec[1]), float(rec[2]), float(rec[3])
 
 
 def _contrast(frame: pd.DataFrame, variable: str, a: str, b: str) -> tuple[float, bool] | None:
@@ -282,7 +300,8 @@ def _figures(data: AreaSummaryInput) -> tuple[FigureBlock, ...]:
         fig, alt = profile_figure(values, scores, labels, title, width=4.8, font_size=12)
         caption = (f"{title}. Prikken viser resultatet, og stregen viser usikkerheden. "
                    "Jo længere til højre, jo bedre.")
-        figures.append(FigureBlock(caption, alt, figure_data_uri(fig), figure_png(fig)))
+        png = figure_png(fig, dpi=150)
+        figures.append(FigureBlock(caption, alt, png_data_uri(png), png))
     return tuple(figures)
 
 
@@ -373,6 +392,13 @@ def render_area_pdf(data: AreaSummaryInput, path: str | Path) -> Path:
     return render_pdf(build_area_document(data), path)
 
 
+def render_area(data: AreaSummaryInput, html_path: str | Path, pdf_path: str | Path) -> None:
+    """Render one area summary as HTML and PDF from a single document (figures drawn once)."""
+    doc = build_area_document(data)
+    Path(html_path).write_text(render_html(doc), encoding="utf-8")
+    render_pdf(doc, pdf_path)
+
+
 __all__ = [
     "DEFAULT_COMPARISONS",
     "READING_PARAGRAPHS",
@@ -380,6 +406,7 @@ __all__ = [
     "ComparisonGroup",
     "build_area_document",
     "method_paragraphs",
+    "render_area",
     "render_area_html",
     "render_area_pdf",
 ]

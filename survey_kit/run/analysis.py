@@ -7,6 +7,7 @@ family (one dimension/indicator of one table).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class Analysis:
     contrasts: pd.DataFrame
     area_estimates: pd.DataFrame
     area_contrasts: pd.DataFrame
+    summary_estimates: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    summary_contrasts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def run_variables(q: Questionnaire, scored: pd.DataFrame, extra_shares: Sequence[str] = ()
@@ -87,48 +90,46 @@ def _estimates(design: Design, variables: Variables, by: list[str], level: float
     return table
 
 
-def _tag(frame: pd.DataFrame, family: str, **columns: object) -> pd.DataFrame:
+def _tag(frame: pd.DataFrame, family: str, subgroup: str | None = None) -> pd.DataFrame:
     frame = frame.copy()
     frame.insert(0, "family", family)
-    for name, value in columns.items():
-        frame[name] = value
+    frame.insert(1, "subgroup", subgroup)
     return frame
 
 
+def breakdowns(cfg: RunConfig) -> list[tuple[str, ...]]:
+    """The subgroup breakdowns of a run: each subgroup column, then each crossing."""
+    return [(sub,) for sub in cfg.subgroups] + [tuple(c) for c in cfg.crossings]
+
+
 def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataFrame:
-    """Groups within rounds, change within groups, relative development, subgroups."""
-    names, level, adjust = variables.all, cfg.level, cfg.adjust
-    group, year = cfg.group, cfg.year
+    """Per breakdown (the total, each subgroup, each crossing): the groups within each round,
+    the change within each group, and the subgroup levels within each group and round;
+    relative development for the totals.  One multiplicity family per call and variable."""
+    names, group, year = variables.all, cfg.group, cfg.year
     out: list[pd.DataFrame] = []
-    if group:
-        by = [year] if year else None
-        out.append(_tag(compare(design, names, between=group, by=by, adjust=adjust,
-                                level=level, family="variable").to_frame(), "groups"))
-    if year:
-        by = [group] if group else None
-        out.append(_tag(compare(design, names, between=year, by=by, adjust=adjust,
-                                level=level, family="variable").to_frame(), "change"))
+
+    def add(family: str, subgroup: str | None, **kwargs: object) -> None:
+        table = compare(design, names, adjust=cfg.adjust, level=cfg.level, family="variable",
+                        **kwargs).to_frame()  # type: ignore[arg-type]
+        out.append(_tag(table, family, subgroup=subgroup))
+
+    for cols in [(), *breakdowns(cfg)]:
+        label = " x ".join(cols) if cols else None
+        if group:
+            add("groups", label, between=group, by=[c for c in (year, *cols) if c] or None)
+        if year:
+            add("change", label, between=year, by=[c for c in (group, *cols) if c] or None)
+        if cols:
+            add("subgroups", label, between=list(cols) if len(cols) > 1 else cols[0],
+                by=[c for c in (group, year) if c] or None)
     if group and year and cfg.focus_group:
         controls = [g for g in _levels(design, group) if g != cfg.focus_group]
         if controls:
             out.append(_tag(did(design, names, group=group, time=year,
-                                treated=cfg.focus_group, control=controls, adjust=adjust,
-                                level=level, family="variable").to_frame(), "relative"))
-    for sub in cfg.subgroups:
-        cells = [c for c in (year,) if c]
-        if group:
-            out.append(_tag(compare(design, names, between=group, by=[*cells, sub],
-                                    adjust=adjust, level=level, family="variable").to_frame(),
-                            f"groups within {sub}", subgroup=sub))
-        within = [c for c in (group, year) if c]
-        out.append(_tag(compare(design, names, between=sub, by=within or None, adjust=adjust,
-                                level=level, family="variable").to_frame(),
-                        f"{sub} within groups", subgroup=sub))
-    for crossing in cfg.crossings:
-        within = [c for c in (group, year) if c]
-        out.append(_tag(compare(design, names, between=list(crossing), by=within or None,
-                                adjust=adjust, level=level, family="variable").to_frame(),
-                        f"{' x '.join(crossing)} within groups", subgroup=" x ".join(crossing)))
+                                treated=cfg.focus_group, control=controls, adjust=cfg.adjust,
+                                level=cfg.level, family="variable").to_frame(), "relative",
+                            subgroup=None))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
@@ -163,11 +164,9 @@ def _area_tables(design: Design, cfg: RunConfig, variables: Variables
         parts.append(_tag(table[table["group_a"].isin(areas)], f"area vs {reference}"))
     change = compare(design, names, between=cfg.year, by=[UNIT], adjust="none",
                      level=level).to_frame()
-    parts.append(_tag(change[change[UNIT].isin(areas)].rename(columns={UNIT: "area"}),
-                      "area change"))
+    parts.append(_tag(change[change[UNIT].isin(areas)], "area change"))
     contrasts = pd.concat(parts, ignore_index=True)
-    contrasts["area"] = contrasts["area"].where(contrasts["area"].notna(),
-                                                contrasts["group_a"])
+    contrasts["area"] = contrasts[UNIT].where(contrasts[UNIT].notna(), contrasts["group_a"])
     # one family per area and variable: what one resident summary says about one dimension
     contrasts["p_adjusted"] = adjust_by_family(contrasts, cfg.adjust, ["area", "variable"])
     contrasts["adjust_method"] = cfg.adjust
@@ -178,12 +177,25 @@ def _area_tables(design: Design, cfg: RunConfig, variables: Variables
 def analyse(design: Design, cfg: RunConfig, variables: Variables) -> Analysis:
     """All estimates and contrasts of a run."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
-    parts = [_estimates(design, variables, group_cols, cfg.level)]
-    for sub in cfg.subgroups:
-        parts.append(_estimates(design, variables, [*group_cols, sub], cfg.level))
-    for crossing in cfg.crossings:
-        parts.append(_estimates(design, variables, [*group_cols, *crossing], cfg.level))
+    parts = [_estimates(design, variables, [*group_cols, *cols], cfg.level)
+             for cols in [(), *breakdowns(cfg)]]
     estimates = pd.concat(parts, ignore_index=True)
     contrasts = _contrasts(design, cfg, variables)
     area_estimates, area_contrasts = _area_tables(design, cfg, variables)
-    return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts)
+    summary = _parts_tables(design, cfg, variables)
+    return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary)
+
+
+def _parts_tables(design: Design, cfg: RunConfig, variables: Variables
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """For a comparison group built from several columns (``group_from``, e.g. gender x
+    MENAPT): estimates of everyone, of each crossed cell and of each subgroup level, and
+    the contrasts between the crossed cells, with those columns as they are."""
+    if not cfg.group_from:
+        return pd.DataFrame(), pd.DataFrame()
+    cols = list(cfg.group_from)
+    tables = [_estimates(design, variables, by, cfg.level)
+              for by in ([], cols, *([s] for s in cfg.subgroups if s not in cols))]
+    contrasts = compare(design, variables.all, between=cols, adjust=cfg.adjust,
+                        level=cfg.level, family="variable").to_frame()
+    return pd.concat(tables, ignore_index=True), contrasts

@@ -35,6 +35,7 @@ class RunConfig:
     questionnaire: str
     files: tuple[DataFile, ...]
     demo: bool
+    default_year: int | None
     id_column: str
     output: Path
     weight: str | None
@@ -47,6 +48,7 @@ class RunConfig:
     bounds: tuple[float, float] | None
     trim_upper: float | None
     group: str | None
+    group_from: tuple[str, ...]
     groups: tuple[str, ...]
     focus_group: str | None
     year: str | None
@@ -104,7 +106,7 @@ def _files(data: Mapping[str, Any], base: Path, where: str) -> tuple[DataFile, .
             continue
         if not isinstance(entry, dict):
             raise ConfigError(f"{here}: must be a path or a table {{path = ..., year = ...}}")
-        year = _get(entry, "year", here, int, None)
+        year = _get(entry, "year", here, int, _get(data, "year", where, int, None))
         out.append(DataFile(_path(base, _get(entry, "path", here, str)), year))
     return tuple(out)
 
@@ -167,6 +169,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         questionnaire=_get(run, "questionnaire", "[run]", str),
         files=files,
         demo=demo,
+        default_year=_get(data, "year", "[data]", int, None),
         id_column=_get(data, "id_column", "[data]", str, "resp_id"),
         output=_path(base, _get(run, "output", "[run]", str, "out")),
         weight=_optional_str(design, "weight", "[design]"),
@@ -179,6 +182,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         bounds=_bounds(weighting, "[weighting]"),
         trim_upper=_get(weighting, "trim_upper", "[weighting]", (int, float), None),
         group=_optional_str(comparison, "group", "[comparison]"),
+        group_from=_str_list(comparison, "group_from", "[comparison]"),
         groups=_str_list(comparison, "groups", "[comparison]"),
         focus_group=_optional_str(comparison, "focus", "[comparison]"),
         year=_optional_str(comparison, "year", "[comparison]"),

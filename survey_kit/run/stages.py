@@ -59,6 +59,8 @@ def read_inputs(cfg: RunConfig, log: RunLog) -> pd.DataFrame:
         demo = load_demo()
         frame = demo.livsmestring if cfg.survey == "livsmestring" else demo.tryghed
         frame = frame.copy()
+        if cfg.year and cfg.year not in frame.columns and cfg.default_year is not None:
+            frame[cfg.year] = cfg.default_year
         frame["source_file"] = f"demo:{cfg.survey}"
         frame["source_row"] = np.arange(1, len(frame) + 1)
         log.inputs.append({"file": f"survey_kit.datasets.load_demo().{cfg.survey}",
@@ -86,9 +88,11 @@ def read_inputs(cfg: RunConfig, log: RunLog) -> pd.DataFrame:
 
 def required_columns(cfg: RunConfig) -> list[tuple[str, str]]:
     """(column, role) pairs the run needs besides the questionnaire items."""
+    group = None if cfg.group_from else cfg.group
     pairs = [(cfg.weight, "weight"), (cfg.strata, "strata"), (cfg.psu, "psu"),
-             (cfg.fpc, "fpc"), (cfg.group, "comparison group"), (cfg.year, "round"),
+             (cfg.fpc, "fpc"), (group, "comparison group"), (cfg.year, "round"),
              (cfg.area, "area")]
+    pairs += [(col, "comparison group part") for col in cfg.group_from]
     pairs += [(col, "subgroup") for col in cfg.subgroups]
     pairs += [(col, "weighting by") for col in cfg.weighting_by]
     return [(col, role) for col, role in pairs if col]
@@ -135,6 +139,16 @@ def rejects_with_source(report: ValidationReport, raw: pd.DataFrame) -> pd.DataF
     rejects["source_file"] = origin["source_file"].reindex(rows.where(known)).to_numpy()
     rejects["source_row"] = origin["source_row"].reindex(rows.where(known)).to_numpy()
     return rejects
+
+
+def derived_group(cfg: RunConfig, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the comparison-group column built from several columns (``group_from``), e.g.
+    gender x MENAPT as ``"pige / True"``; rows with a missing part get no group."""
+    if not (cfg.group and cfg.group_from):
+        return frame
+    parts = frame[list(cfg.group_from)]
+    text = parts.astype(str).agg(" / ".join, axis=1)
+    return frame.assign(**{cfg.group: text.where(parts.notna().all(axis=1))})
 
 
 def score(q: Questionnaire, valid: pd.DataFrame, log: RunLog) -> pd.DataFrame:

@@ -1,0 +1,392 @@
+"""Writing a run's outputs: suppression first, then workbook, CSV, charts, summaries, manifest.
+
+Everything is written into the folder the caller gives (the pipeline gives a temporary one
+and moves it into place when complete).  Resident-facing files only ever see suppressed
+tables; respondent ids appear only in the analysts' rejects file under ``kontrol/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import platform
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.report import (
+    Banner,
+    Breakdown,
+    SignificanceInput,
+    SuppressionRule,
+    VariableInfo,
+    make_charts,
+    suppress,
+    variables_from_labels,
+    write_significance_workbook,
+    write_tidy_csv,
+)
+from survey_kit.report.escape import neutralise_frame
+from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup, render_area
+from survey_kit.report.youth import YouthSummaryInput, render_youth_html, render_youth_pdf
+from survey_kit.run.analysis import UNIT, breakdowns
+from survey_kit.run.config import RunConfig
+
+if TYPE_CHECKING:
+    from survey_kit.pipeline import RunResult
+
+HEADINGS = {"gender": "Køn", "menapt": "Herkomst", "age_group": "Alder"}
+GROUP_PHRASES = {"almene": "de almene boliger i hele landet", "befolkning": "hele befolkningen"}
+DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "XlsxWriter",
+                "openpyxl", "pyreadstat", "reportlab", "Jinja2", "PyYAML")
+
+
+def _label(cfg: RunConfig, column: str, value: object) -> str:
+    labels = cfg.labels.get(column, {})
+    return labels.get(str(value), str(value))
+
+
+def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
+            ) -> tuple[tuple[object, str], ...]:
+    present = frame[list(cols)].dropna().drop_duplicates().sort_values(list(cols))
+    out = []
+    for row in present.itertuples(index=False):
+        values = tuple(row)
+        text = " / ".join(_label(cfg, c, v) for c, v in zip(cols, values, strict=True))
+        out.append((values if len(cols) > 1 else values[0], text))
+    return tuple(out)
+
+
+def _breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
+    out = []
+    for cols in breakdowns(cfg):
+        heading = " og ".join(HEADINGS.get(c, c) for c in cols)
+        out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
+                             _levels(estimates, cols, cfg)))
+    return tuple(out)
+
+
+def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
+    """Report descriptions of the run's variables (unfavourable shares marked as such)."""
+    v = result.analysis.variables
+    infos = variables_from_labels({k: v.labels[k] for k in v.all}, shares=v.shares)
+    return tuple(dataclasses.replace(i, higher_is_better=i.id not in v.unfavourable)
+                 for i in infos)
+
+
+def _plain(frame: pd.DataFrame, drop: Sequence[str] = ("family", "subgroup", "area")
+           ) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in drop if c in frame.columns])
+
+
+def _contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
+    """The contrasts the significance tables show: groups within rounds, change in groups."""
+    c = result.analysis.contrasts
+    if c.empty:
+        return {}
+    cfg = result.config
+    out = {}
+    if cfg.group:
+        out[cfg.group] = _plain(c[c["family"] == "groups"])
+    if cfg.year:
+        out[cfg.year] = _plain(c[c["family"] == "change"])
+    return out
+
+
+def _rule(cfg: RunConfig, extra: Sequence[str] = ()) -> SuppressionRule:
+    columns = tuple(dict.fromkeys([*cfg.subgroups, *(c for x in cfg.crossings for c in x),
+                                   *extra]))
+    return SuppressionRule(min_n=cfg.suppression_threshold, subgroup_columns=columns)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+    """Suppressed tables, the significance workbook, tidy CSVs and charts."""
+    cfg = result.config
+    sup = suppress(result.analysis.estimates, _contrast_sets(result), _rule(cfg))
+    infos = variable_infos(result)
+    groups = tuple((g, _label(cfg, cfg.group, g)) for g in cfg.groups) if cfg.group else ()
+    rounds = tuple(sorted(result.analysis.estimates[cfg.year].dropna().unique())) \
+        if cfg.year else ()
+    written = []
+    if cfg.group and cfg.year:
+        banner = Banner(group_column=cfg.group, groups=groups, round_column=cfg.year,
+                        rounds=rounds, breakdowns=_breakdowns(cfg, result.analysis.estimates))
+        data = SignificanceInput(
+            estimates=sup.estimates, variables=infos,
+            group_contrasts=sup.contrasts.get(cfg.group), change_contrasts=sup.contrasts.get(
+                cfg.year), banner=banner, title=f"{cfg.name} – signifikanstabeller",
+            sources=tuple(str(i["file"]) for i in result.log.inputs), created=created,
+            alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
+            method_notes=(f"Vægte: rivning (raking) til registermarginer pr. "
+                          f"{' og '.join(cfg.weighting_by) or 'hele stikprøven'}.",),
+        )
+        write_significance_workbook(data, out / "signifikanstabeller.xlsx")
+        write_tidy_csv(data, out / "signifikanstabeller.csv")
+        written += ["signifikanstabeller.xlsx", "signifikanstabeller.csv"]
+        figures = out / "figurer"
+        figures.mkdir()
+        make_charts(sup.estimates, infos, banner, figures,
+                    profile_group=cfg.focus_group or cfg.groups[0])
+        written.append("figurer/")
+    _write_csv(sup.estimates, out / "estimater.csv")
+    contrasts = result.analysis.contrasts
+    if not contrasts.empty:
+        _write_csv(_suppressed_contrasts(contrasts, sup.estimates, cfg),
+                   out / "sammenligninger.csv")
+        written.append("sammenligninger.csv")
+    written.append("estimater.csv")
+    return sup.log, written
+
+
+def _suppressed_contrasts(contrasts: pd.DataFrame, estimates: pd.DataFrame, cfg: RunConfig
+                          ) -> pd.DataFrame:
+    """Every contrast, with the numbers blanked where a compared cell is suppressed."""
+    raw = estimates.drop(columns=["suppressed", "suppression_reason"])
+    parts = []
+    for (family, subgroup), frame in contrasts.groupby(
+            ["family", contrasts["subgroup"].fillna("")], sort=False):
+        if family == "subgroups":
+            column = subgroup if " x " not in subgroup else None
+        else:
+            column = cfg.year if family == "change" else cfg.group
+        if column is None:
+            parts.append(_hide_crossed(frame, estimates, subgroup.split(" x "), cfg))
+            continue
+        part = suppress(raw, {column: _plain(frame)}, _rule(cfg)).contrasts[column]
+        part.insert(0, "family", family)
+        part.insert(1, "subgroup", frame["subgroup"].to_numpy())
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _hide_crossed(frame: pd.DataFrame, estimates: pd.DataFrame, cols: list[str],
+                  cfg: RunConfig) -> pd.DataFrame:
+    """Contrasts between crossed subgroup levels: hidden when either base is small, and all of
+    a line's contrasts hidden when any of its cells is suppressed (so nothing is recovered)."""
+    frame = frame.copy()
+    keys = ["variable", *(c for c in (cfg.group, cfg.year)
+                          if c and c in frame.columns and c in estimates.columns)]
+    crossed = estimates[estimates[cols].notna().all(axis=1)]
+    hidden = crossed.groupby(keys, dropna=False)["suppressed"].any().rename("line_hidden")
+    line = frame.merge(hidden.reset_index(), on=keys, how="left")["line_hidden"]
+    small = ((frame["n_a"] < cfg.suppression_threshold)
+             | (frame["n_b"] < cfg.suppression_threshold)).to_numpy()
+    hide = small | line.fillna(False).to_numpy(dtype=bool)
+    numbers = ["estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "statistic",
+               "p_value", "p_adjusted", "n_a", "n_b"]
+    frame.loc[hide, numbers] = np.nan
+    frame.loc[hide, "significant"] = False
+    frame["suppressed"] = hide
+    frame["suppression_reason"] = np.where(small, "primary", np.where(hide, "complementary", ""))
+    return frame
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe")
+                                       .replace("å", "aa").replace("Æ", "Ae").replace("Ø", "Oe")
+                                       .replace("Å", "Aa")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "omraade"
+
+
+def _area_summaries(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+    """One resident summary per area of the focus group, HTML and PDF."""
+    cfg, a = result.config, result.analysis
+    if a.area_estimates.empty or not (cfg.group and cfg.year):
+        return pd.DataFrame(), []
+    infos = variable_infos(result)
+    rounds = tuple(sorted(a.area_estimates[cfg.year].dropna().unique()))
+    others = [g for g in cfg.groups if g != cfg.focus_group]
+    folder = out / "omraader"
+    folder.mkdir()
+    logs, written, jobs, used = [], [], [], set()
+    for area in sorted(set(a.area_contrasts["area"].dropna())):
+        data, log = _area_input(result, str(area), others, rounds, infos, created)
+        stem = _slug(str(area))
+        while stem in used:
+            stem += "-x"
+        used.add(stem)
+        jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
+        written += [f"omraader/{stem}.html", f"omraader/{stem}.pdf"]
+        logs.append(log.assign(area=str(area)))
+    _render_all(jobs)
+    return pd.concat(logs, ignore_index=True), written
+
+
+def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
+                infos: tuple[VariableInfo, ...], created: str
+                ) -> tuple[AreaSummaryInput, pd.DataFrame]:
+    """The suppressed tables of one area's summary, and the suppression log."""
+    cfg, a = result.config, result.analysis
+    assert cfg.group is not None and cfg.year is not None
+    est = a.area_estimates[a.area_estimates[UNIT].isin([area, *others])]
+    rows = a.area_contrasts[a.area_contrasts["area"] == area]
+    vs = rows[rows["family"].str.startswith("area vs") & (rows[cfg.year] == rounds[-1])]
+    change = rows[rows["family"] == "area change"]
+    sup = suppress(est, {UNIT: _plain(vs, ("family", "subgroup", "area", UNIT)),
+                         cfg.year: _plain(change, ("family", "subgroup", "area"))},
+                   _rule(cfg, (UNIT,)))
+    shown = sup.estimates
+    groups = tuple(ComparisonGroup(g, _label(cfg, cfg.group, g),
+                                   GROUP_PHRASES.get(g, _label(cfg, cfg.group, g).lower()))
+                   for g in others)
+    data = AreaSummaryInput(
+        area_name=area, area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
+        comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: cfg.group}),
+        comparisons=sup.contrasts[UNIT], changes=sup.contrasts[cfg.year], variables=infos,
+        area_id=area, comparison_groups=groups, rounds=rounds, round_column=cfg.year,
+        group_column=cfg.group, alpha=round(1 - cfg.level, 10),
+        min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
+    )
+    return data, sup.log
+
+
+def _render_one(job: tuple[AreaSummaryInput, Path, Path]) -> None:
+    render_area(*job)
+
+
+def _render_all(jobs: list[tuple[AreaSummaryInput, Path, Path]]) -> None:
+    """Render the area summaries, on every core where the platform can fork."""
+    workers = min(os.cpu_count() or 1, 4, len(jobs))
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            _render_one(job)
+        return
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+
+
+def _youth_summary(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+    """The livsmestring summary for the youth workers, HTML and PDF."""
+    cfg, a = result.config, result.analysis
+    infos = variable_infos(result)
+    cols = list(cfg.group_from)
+    sup = suppress(a.summary_estimates, None, _rule(cfg, cols))
+    differences = None
+    if not a.summary_contrasts.empty:
+        diff = _hide_crossed(a.summary_contrasts, sup.estimates, cols, cfg)
+        differences = diff.assign(group_a=diff["group_a"].map(lambda x: _cross_label(cfg, x)),
+                                  group_b=diff["group_b"].map(lambda x: _cross_label(cfg, x)))
+    data = YouthSummaryInput(
+        estimates=sup.estimates, variables=infos,
+        low_several="low_several" if "low_several" in a.variables.shares else "",
+        differences=differences, alpha=round(1 - cfg.level, 10),
+        min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
+    )
+    render_youth_html(data, out / "livsmestring.html")
+    render_youth_pdf(data, out / "livsmestring.pdf")
+    return sup.log, ["livsmestring.html", "livsmestring.pdf"]
+
+
+def _cross_label(cfg: RunConfig, value: object) -> str:
+    """'pige / True' -> the Danish label of that group ([labels.<group>] in the config)."""
+    return _label(cfg, cfg.group, value) if cfg.group else str(value)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"survey_kit": metadata.version("survey_kit"), "python": platform.python_version()}
+    for name in DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _manifest(result: RunResult, out: Path, files: list[str], suppression: pd.DataFrame,
+              created: str, timings: dict[str, float]) -> dict[str, Any]:
+    report = result.validation
+    weighting = result.design.weighting
+    return _jsonable({
+        "run": result.config.name,
+        "created": created,
+        "versions": _versions(),
+        "configuration": dataclasses.asdict(result.config),
+        "inputs": result.log.inputs,
+        "steps": result.log.steps,
+        "rows": {"read": report.n_rows, "valid": len(report.valid),
+                 "rejected": len(report.rejected_rows), "problems": len(report.rejects)},
+        "weighting": None if weighting is None else {
+            "method": weighting.method, "converged": weighting.converged,
+            "iterations": weighting.iterations, "kish_deff": weighting.kish_deff,
+            "effective_n": weighting.effective_n},
+        "warnings": result.log.warnings,
+        "suppression": {
+            "threshold": result.config.suppression_threshold,
+            "cells": len(suppression),
+            "by_reason": suppression["reason"].value_counts().to_dict() if len(suppression)
+            else {},
+        },
+        "timings_seconds": {k: round(v, 3) for k, v in {**result.timings, **timings}.items()},
+        "outputs": {name: _sha256(out / name) for name in files if not name.endswith("/")},
+    })
+
+
+def write_outputs(result: RunResult, out: Path) -> list[str]:
+    """Write every output of a run into ``out`` (an empty folder); returns the file names."""
+    cfg = result.config
+    created = dt.date.today().isoformat()
+    files: list[str] = []
+    logs = []
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    log, written = _significance(result, out, created)
+    timings["write significance tables and charts"] = time.perf_counter() - start
+    logs.append(log.assign(table="significance"))
+    files += written
+    start = time.perf_counter()
+    if cfg.survey == "livsmestring":
+        log, written = _youth_summary(result, out, created)
+    else:
+        log, written = _area_summaries(result, out, created)
+    timings["write summaries"] = time.perf_counter() - start
+    logs.append(log.assign(table="summary"))
+    files += written
+    control = out / "kontrol"
+    control.mkdir()
+    _write_csv(result.rejects, control / "afviste_svar.csv")
+    weighting = result.design.weighting
+    if weighting is not None:
+        _write_csv(weighting.margins, control / "vaegtning_marginer.csv")
+        _write_csv(weighting.to_frame(), control / "vaegtning_grupper.csv")
+        files += ["kontrol/vaegtning_marginer.csv", "kontrol/vaegtning_grupper.csv"]
+    files.append("kontrol/afviste_svar.csv")
+    suppression = pd.concat([x for x in logs if len(x)], ignore_index=True) if any(
+        len(x) for x in logs) else pd.DataFrame(columns=["reason"])
+    _write_csv(suppression, control / "undertrykkelse.csv")
+    files.append("kontrol/undertrykkelse.csv")
+    manifest = _manifest(result, out, files, suppression, created, timings)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+    return [*files, "manifest.json"]
