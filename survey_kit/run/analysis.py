@@ -8,6 +8,7 @@ family (one dimension/indicator of one table).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,7 +65,8 @@ def run_variables(q: Questionnaire, scored: pd.DataFrame, extra_shares: Sequence
         col = item.indicator
         if col and col in scored.columns and col not in shares:
             shares.append(col)
-            labels[col] = measure[:1].upper() + measure[1:]
+            text = re.sub(r"\s*\(negatively worded\)", "", measure)
+            labels[col] = text[:1].upper() + text[1:]
             if not item.positive_favourable:
                 unfavourable.append(col)
     for col in extra_shares:

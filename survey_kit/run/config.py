@@ -99,14 +99,15 @@ def _path(base: Path, value: str) -> Path:
 
 def _files(data: Mapping[str, Any], base: Path, where: str) -> tuple[DataFile, ...]:
     out = []
+    default_year = _get(data, "year", where, int, None)
     for i, entry in enumerate(_get(data, "files", where, list, [])):
         here = f"{where}.files[{i}]"
         if isinstance(entry, str):
-            out.append(DataFile(_path(base, entry)))
+            out.append(DataFile(_path(base, entry), default_year))
             continue
         if not isinstance(entry, dict):
             raise ConfigError(f"{here}: must be a path or a table {{path = ..., year = ...}}")
-        year = _get(entry, "year", here, int, _get(data, "year", where, int, None))
+        year = _get(entry, "year", here, int, default_year)
         out.append(DataFile(_path(base, _get(entry, "path", here, str)), year))
     return tuple(out)
 

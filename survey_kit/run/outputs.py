@@ -72,7 +72,7 @@ def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
 def _breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
     out = []
     for cols in breakdowns(cfg):
-        heading = " og ".join(HEADINGS.get(c, c) for c in cols)
+        heading = " og ".join(HEADINGS.get(c, c) for c in cols).capitalize()
         out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
                              _levels(estimates, cols, cfg)))
     return tuple(out)
@@ -246,7 +246,7 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
                                    GROUP_PHRASES.get(g, _label(cfg, cfg.group, g).lower()))
                    for g in others)
     data = AreaSummaryInput(
-        area_name=area, area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
+        area_name=_label(cfg, cfg.area or "", area), area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
         comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: cfg.group}),
         comparisons=sup.contrasts[UNIT], changes=sup.contrasts[cfg.year], variables=infos,
         area_id=area, comparison_groups=groups, rounds=rounds, round_column=cfg.year,
