@@ -117,7 +117,7 @@ def run(config: RunConfig | str | Path, out: str | Path | None = None,
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         progress("write")
-        write_outputs(result, tmp)
+        write_outputs(result, tmp, target)
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)

@@ -91,6 +91,33 @@ def _plain(frame: pd.DataFrame, drop: Sequence[str] = ("family", "subgroup", "ar
     return frame.drop(columns=[c for c in drop if c in frame.columns])
 
 
+COLUMN_NAMES = {"year": "runde", "group": "gruppe", "gender": "køn", "age_group": "aldersgruppe",
+                "menapt": "MENAPT-baggrund", "area": "område"}
+
+
+def _sources(result: RunResult) -> tuple[str, ...]:
+    out = []
+    for item in result.log.inputs:
+        name = str(item["file"])
+        if name.startswith("survey_kit.datasets"):
+            name = "Syntetiske demodata fra survey_kit (ingen rigtige personer)"
+        out.append(f"{name}: {item['rows']} rækker")
+    return tuple(out)
+
+
+def _method_notes(result: RunResult) -> tuple[str, ...]:
+    cfg, weighting = result.config, result.design.weighting
+    if weighting is None:
+        return ("Vægte: ingen (alle svar tæller lige meget).",)
+    cells = " og ".join(COLUMN_NAMES.get(c, c) for c in cfg.weighting_by) or "hele stikprøven"
+    bounds = ""
+    if cfg.bounds:
+        low, high = (f"{b:g}".replace(".", ",") for b in cfg.bounds)
+        bounds = f", med vægtjustering mellem {low} og {high} gange designvægten"
+    return (f"Vægte: designvægte rettet til registermarginer (raking) inden for hver "
+            f"{cells}{bounds}.",)
+
+
 def _contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
     """The contrasts the significance tables show: groups within rounds, change in groups."""
     c = result.analysis.contrasts
@@ -112,6 +139,11 @@ def _rule(cfg: RunConfig, extra: Sequence[str] = ()) -> SuppressionRule:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 CSV (with BOM for Excel), formula-safe text, whole-number rounds as integers."""
+    frame = frame.copy()
+    for column in ("year", "time_a", "time_b"):
+        if column in frame.columns and pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].astype("Int64")
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
@@ -131,10 +163,9 @@ def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFr
             estimates=sup.estimates, variables=infos,
             group_contrasts=sup.contrasts.get(cfg.group), change_contrasts=sup.contrasts.get(
                 cfg.year), banner=banner, title=f"{cfg.name} – signifikanstabeller",
-            sources=tuple(str(i["file"]) for i in result.log.inputs), created=created,
+            sources=_sources(result), created=created,
             alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
-            method_notes=(f"Vægte: rivning (raking) til registermarginer pr. "
-                          f"{' og '.join(cfg.weighting_by) or 'hele stikprøven'}.",),
+            method_notes=_method_notes(result),
         )
         write_significance_workbook(data, out / "signifikanstabeller.xlsx")
         write_tidy_csv(data, out / "signifikanstabeller.csv")
@@ -246,7 +277,8 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
                                    GROUP_PHRASES.get(g, _label(cfg, cfg.group, g).lower()))
                    for g in others)
     data = AreaSummaryInput(
-        area_name=_label(cfg, cfg.area or "", area), area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
+        area_name=_label(cfg, cfg.area or "", area),
+        area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
         comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: cfg.group}),
         comparisons=sup.contrasts[UNIT], changes=sup.contrasts[cfg.year], variables=infos,
         area_id=area, comparison_groups=groups, rounds=rounds, round_column=cfg.year,
@@ -324,15 +356,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _manifest(result: RunResult, out: Path, files: list[str], suppression: pd.DataFrame,
-              created: str, timings: dict[str, float]) -> dict[str, Any]:
+def _manifest(result: RunResult, out: Path, suppression: pd.DataFrame, created: str,
+              timings: dict[str, float], target: str) -> dict[str, Any]:
     report = result.validation
     weighting = result.design.weighting
     return _jsonable({
         "run": result.config.name,
         "created": created,
         "versions": _versions(),
-        "configuration": dataclasses.asdict(result.config),
+        "configuration": {**dataclasses.asdict(result.config), "output": target},
         "inputs": result.log.inputs,
         "steps": result.log.steps,
         "rows": {"read": report.n_rows, "valid": len(report.valid),
@@ -349,12 +381,14 @@ def _manifest(result: RunResult, out: Path, files: list[str], suppression: pd.Da
             else {},
         },
         "timings_seconds": {k: round(v, 3) for k, v in {**result.timings, **timings}.items()},
-        "outputs": {name: _sha256(out / name) for name in files if not name.endswith("/")},
+        "outputs": {p.relative_to(out).as_posix(): _sha256(p)
+                    for p in sorted(out.rglob("*")) if p.is_file()},
     })
 
 
-def write_outputs(result: RunResult, out: Path) -> list[str]:
-    """Write every output of a run into ``out`` (an empty folder); returns the file names."""
+def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
+    """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will
+    be moved, recorded in the manifest); returns the file names."""
     cfg = result.config
     created = dt.date.today().isoformat()
     files: list[str] = []
@@ -386,7 +420,7 @@ def write_outputs(result: RunResult, out: Path) -> list[str]:
         len(x) for x in logs) else pd.DataFrame(columns=["reason"])
     _write_csv(suppression, control / "undertrykkelse.csv")
     files.append("kontrol/undertrykkelse.csv")
-    manifest = _manifest(result, out, files, suppression, created, timings)
+    manifest = _manifest(result, out, suppression, created, timings, str(target or out))
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
     return [*files, "manifest.json"]
