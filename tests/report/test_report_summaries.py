@@ -61,7 +61,7 @@ def test_area_html_is_accessible_and_self_contained(tmp_path: Path) -> None:
     assert not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing loaded from outside
     imgs = [a for t, a in page.tags if t == "img"]
     assert len(imgs) == 2 and all(a.get("alt") and len(a["alt"]) > 40 for a in imgs)
-    assert all(a["src"].startswith("data:image/svg+xml;base64,") for a in imgs)
+    assert all(a["src"].startswith("data:image/png;base64,") for a in imgs)
     assert page.headings[0] == 1 and page.headings.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
     assert any(t == "caption" for t, _ in page.tags)
