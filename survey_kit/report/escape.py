@@ -11,12 +11,15 @@ Three small concerns that every writer in :mod:`survey_kit.report` shares:
   apostrophe.  In ``.xlsx`` files written by :mod:`survey_kit.report.excel` every text cell is
   stored as a string cell (never a formula), so no apostrophe is needed there.
 * :func:`fmt_pct`, :func:`fmt_dec`, :func:`fmt_int` -- Danish number formatting: decimal
-  comma, "." as thousands separator, a space before the percent sign.
+  comma, "." as thousands separator, a no-break space before the percent sign;
+  :func:`fmt_date` (Danish long dates) and :func:`display_label` (en dash in number ranges).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -160,8 +163,52 @@ def fmt_int(x: float | None) -> str:
     return fmt_dec(x, 0)
 
 
+NBSP = "\u00a0"
+"""No-break space: joins a number to its unit so that "50 %" never wraps."""
+
+MONTHS_DA: tuple[str, ...] = (
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+    "oktober", "november", "december",
+)
+"""Danish month names (lower case, as written inside a sentence)."""
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)\s?-\s?(?=\d)")
+
+
+def fmt_date(text: str) -> str:
+    """An ISO date (``2026-11-22``) as a Danish long date (``22. november 2026``).
+
+    Text that is not an ISO date is returned unchanged.
+
+    Examples
+    --------
+    >>> fmt_date("2026-11-22"), fmt_date("2024-05-01"), fmt_date("Maj 2024"), fmt_date("")
+    ('22. november 2026', '1. maj 2024', 'Maj 2024', '')
+    """
+    m = _ISO_DATE.fullmatch(text.strip())
+    if not m:
+        return text
+    try:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return text
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+def display_label(text: str) -> str:
+    """A label for display: a hyphen between two numbers becomes an en dash ("18–29 år").
+
+    Examples
+    --------
+    >>> display_label("18-29 år"), display_label("MENAPT-baggrund"), display_label("65+")
+    ('18–29 år', 'MENAPT-baggrund', '65+')
+    """
+    return _DIGIT_HYPHEN.sub("–", text)
+
+
 def fmt_pct(x: float | None, decimals: int = 0, *, sign: bool = False) -> str:
-    """Format a share on 0-1 as a Danish percentage ("73 %").
+    """Format a share on 0-1 as a Danish percentage ("73\u00a0%", with a no-break space).
 
     Parameters
     ----------
@@ -179,11 +226,11 @@ def fmt_pct(x: float | None, decimals: int = 0, *, sign: bool = False) -> str:
     Examples
     --------
     >>> fmt_pct(0.734), fmt_pct(0.7345, 1), fmt_pct(1.0)
-    ('73 %', '73,5 %', '100 %')
+    ('73\xa0%', '73,5\xa0%', '100\xa0%')
     """
     if x is None or pd.isna(x):
         return MISSING_TEXT
-    return fmt_dec(float(x) * 100, decimals, sign=sign) + " %"
+    return fmt_dec(float(x) * 100, decimals, sign=sign) + NBSP + "%"
 
 
 def join_danish(parts: Iterable[str]) -> str:
@@ -205,6 +252,10 @@ def join_danish(parts: Iterable[str]) -> str:
 __all__ = [
     "FORMULA_TRIGGERS",
     "MISSING_TEXT",
+    "MONTHS_DA",
+    "NBSP",
+    "display_label",
+    "fmt_date",
     "fmt_dec",
     "fmt_int",
     "fmt_pct",

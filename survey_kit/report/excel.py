@@ -25,7 +25,7 @@ from typing import Any
 
 import xlsxwriter
 
-from survey_kit.report.escape import MISSING_TEXT, fmt_int
+from survey_kit.report.escape import MISSING_TEXT, display_label, fmt_date, fmt_int
 from survey_kit.report.inputs import SignificanceInput
 from survey_kit.report.tables import (
     DOWN,
@@ -44,20 +44,41 @@ FIRST_BODY_ROW = 3 + HEADER_ROWS
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 
 
+def _cut_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, without trailing space.
+
+    A single word longer than ``limit`` is cut inside the word (there is no boundary).
+    """
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = cut.rfind(" ")
+    head = cut[:space] if space > 0 else text[:limit]
+    return head.rstrip(" -–,;.") or text[:limit].rstrip()
+
+
 def sheet_name(label: str, used: set[str]) -> str:
     """A valid, unique Excel sheet name from a label (max 31 characters, no ``[]:*?/\\'``).
+
+    Long labels are cut at a word boundary (no trailing space); a name already used gets
+    " (2)", " (3)", ... (the label is cut shorter to make room).
 
     Examples
     --------
     >>> used = {"Indhold"}
     >>> sheet_name("Tilfredshed: boligområdet", used), sheet_name("Tilfredshed: boligområdet", used)
     ('Tilfredshed boligområdet', 'Tilfredshed boligområdet (2)')
+    >>> sheet_name("Stemte ved seneste kommunalvalg (2017)", used)
+    'Stemte ved seneste kommunalvalg'
     """
-    base = " ".join(_BAD_SHEET_CHARS.sub(" ", label).split())[:31] or "Ark"
+    clean = display_label(" ".join(_BAD_SHEET_CHARS.sub(" ", label).split()))
+    base = _cut_words(clean, 31) or "Ark"
+    taken = {u.lower() for u in used}
     name, k = base, 2
-    while name.lower() in {u.lower() for u in used}:
+    while name.lower() in taken:
         suffix = f" ({k})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = (_cut_words(clean, 31 - len(suffix)) or "Ark") + suffix
         k += 1
     used.add(name)
     return name
@@ -115,13 +136,13 @@ def _write_header(ws: Any, fmt: dict[str, Any], table: SignificanceTable) -> Non
     groups: dict[str, list[int]] = {}
     for bc in table.columns:
         groups.setdefault(bc.group_label, []).append(col)
-        ws.write_string(top + 1, col, bc.round, fmt["round"])
+        ws.write_string(top + 1, col, display_label(bc.round), fmt["round"])
         ws.write_string(top + 2, col, f"({bc.letter})", fmt["letter"])
         ws.write_string(top + 2, col + 1, "Sig.", fmt["letter"])
         col += 2
     for label, cols in groups.items():
         first, last = cols[0], cols[-1] + 1
-        ws.merge_range(top, first, top, last, label, fmt["group"])
+        ws.merge_range(top, first, top, last, display_label(label), fmt["group"])
 
 
 def _write_cell(ws: Any, fmt: dict[str, Any], row: int, col: int, cell: Any,
@@ -143,20 +164,44 @@ def _write_cell(ws: Any, fmt: dict[str, Any], row: int, col: int, cell: Any,
 
 
 def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
-    letters = ", ".join(f"{c.letter} = {c.group_label} {c.round}" for c in table.columns)
+    letters = ", ".join(f"{c.letter} = {display_label(c.group_label)} {c.round}"
+                        for c in table.columns)
+    rounds = len(data.banner.rounds)
     notes = [
         f"Kolonner: {letters}.",
         "Bogstaver i kolonnen Sig.: tallet er signifikant højere end tallet i kolonnen med det "
         "bogstav (samme runde).",
-        f"{UP} / {DOWN}: signifikant stigning / fald siden forrige runde i samme gruppe.",
-        test_footnote(data.alpha, adjust_methods(data)),
+    ]
+    if rounds >= 2:
+        notes.append(f"{UP} / {DOWN}: signifikant stigning / fald siden forrige runde i samme "
+                     "gruppe.")
+    notes += [
+        _test_note(data),
         f"{MISSING_TEXT}: Tallet vises ikke, fordi det bygger på under {data.min_n} besvarelser, "
         "eller fordi det ellers ville kunne regnes ud fra de viste tal.",
         "n: antal besvarelser (uvægtet). Effektivt n: n divideret med designeffekten.",
     ]
+    if not table.variable.higher_is_better:
+        notes.append("Bemærk: for dette spørgsmål er en lavere værdi bedre.")
     if table.variable.kind == "score":
         notes.append("Scoren er gennemsnittet af dimensionens spørgsmål, omregnet til 0–100.")
     return notes
+
+
+def _test_note(data: SignificanceInput) -> str:
+    return test_footnote(data.alpha, adjust_methods(data), weighted=data.weighted,
+                         clustered=data.clustered, rounds=len(data.banner.rounds))
+
+
+def _print_setup(ws: Any, label_columns: bool, header_rows: tuple[int, int] | None) -> None:
+    """Landscape A4, fit to the page width; repeat label columns A:B and header rows."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if label_columns:
+        ws.repeat_columns(0, 1)
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
 
 
 def write_variable_sheet(
@@ -171,10 +216,10 @@ def write_variable_sheet(
     heading = None
     for r, trow in enumerate(table.rows):
         if trow.heading and trow.heading != heading:
-            ws.write_string(row, 0, trow.heading, fmt["heading"])
+            ws.write_string(row, 0, display_label(trow.heading), fmt["heading"])
             row += 1
         heading = trow.heading
-        ws.write_string(row, 0, trow.label, fmt["label"])
+        ws.write_string(row, 0, display_label(trow.label), fmt["label"])
         ws.write_string(row, 1, value_label, fmt["measure"])
         ws.write_string(row + 1, 1, "n", fmt["measure"])
         ws.write_string(row + 2, 1, "Effektivt n", fmt["measure"])
@@ -194,8 +239,7 @@ def write_variable_sheet(
         ws.set_column(2 + 2 * c, 2 + 2 * c, 10)
         ws.set_column(3 + 2 * c, 3 + 2 * c, 7)
     ws.set_row(3, 32)
-    ws.set_landscape()
-    ws.repeat_rows(3, FIRST_BODY_ROW - 1)
+    _print_setup(ws, True, (3, FIRST_BODY_ROW - 1))
 
 
 def write_index_sheet(
@@ -206,8 +250,8 @@ def write_index_sheet(
     ws.write_string(0, 0, data.title, fmt["title"])
     row = 2
     if data.created:
-        ws.write_string(row, 0, "Dannet", fmt["bold"])
-        ws.write_string(row, 1, data.created, fmt["label"])
+        ws.write_string(row, 0, "Udarbejdet", fmt["bold"])
+        ws.write_string(row, 1, fmt_date(data.created), fmt["label"])
         row += 1
     row += 1
     ws.write_string(row, 0, "Indhold", fmt["bold"])
@@ -215,20 +259,36 @@ def write_index_sheet(
     for sheet, label in contents:
         ws.write_url(row, 0, f"internal:'{sheet}'!A1", fmt["link"], string=label)
         row += 1
+    if data.weighted:
+        weights = "Alle tal er vægtede."
+    else:
+        weights = "Tallene er ikke vægtede; alle svar tæller lige meget."
+    if data.clustered:
+        df_text = ("Konfidensintervaller og test bygger på t-fordelingen med frihedsgrader = "
+                   "antal klynger (PSU) minus antal strata.")
+    else:
+        df_text = ("Konfidensintervaller og test bygger på t-fordelingen for en simpel tilfældig "
+                   "stikprøve (frihedsgrader = antal besvarelser minus 1).")
+    reading = [
+        "Andele vises i procent, dimensionsscorer på en skala fra 0 til 100.",
+        "Bogstaverne (A, B, ...) navngiver kolonnerne. Et bogstav ved et tal betyder, at tallet"
+        " er signifikant højere end tallet i kolonnen med det bogstav i samme runde.",
+    ]
+    if len(data.banner.rounds) >= 2:
+        reading.append(f"{UP} og {DOWN} markerer en signifikant stigning eller et signifikant "
+                       "fald siden forrige runde.")
+    reading.append(f"{MISSING_TEXT} betyder, at tallet ikke vises af hensyn til de svarendes "
+                   "anonymitet.")
+    worse = [v.label for v in data.variables if not v.higher_is_better]
+    if worse:
+        reading.append("For de fleste spørgsmål er højere bedre; for "
+                       + ", ".join(f"'{w}'" for w in worse) + " er lavere bedre.")
     sections = (
         ("Datakilder", list(data.sources) or ["Ikke oplyst."]),
-        ("Sådan læses tabellerne", [
-            "Andele vises i procent, dimensionsscorer på en skala fra 0 til 100.",
-            "Bogstaverne (A, B, ...) navngiver kolonnerne. Et bogstav ved et tal betyder, at tallet"
-            " er signifikant højere end tallet i kolonnen med det bogstav i samme runde.",
-            f"{UP} og {DOWN} markerer en signifikant stigning eller et signifikant fald siden "
-            "forrige runde.",
-            f"{MISSING_TEXT} betyder, at tallet ikke vises af hensyn til de svarendes anonymitet.",
-        ]),
+        ("Sådan læses tabellerne", reading),
         ("Metode", [
-            test_footnote(data.alpha, adjust_methods(data)),
-            "Alle tal er vægtede. Konfidensintervaller og test bygger på t-fordelingen med "
-            "frihedsgrader = antal klynger (PSU) minus antal strata.",
+            _test_note(data),
+            f"{weights} {df_text}",
             f"Tal, der bygger på under {data.min_n} besvarelser, vises ikke; det samme gælder "
             "tal, der ellers ville kunne regnes ud fra totaler (komplementær diskretionering).",
             *data.method_notes,
@@ -242,7 +302,8 @@ def write_index_sheet(
             ws.write_string(row, 0, line, fmt["label"])
             row += 1
     ws.set_column(0, 0, 60)
-    ws.set_column(1, 1, 14)
+    ws.set_column(1, 1, 18)
+    _print_setup(ws, False, None)
 
 
 def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Path:
@@ -267,7 +328,7 @@ def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Pa
     })
     wb.set_properties({"title": data.title, "comments": "survey_kit"})
     if data.created:
-        wb.set_custom_property("Dannet", data.created)
+        wb.set_custom_property("Udarbejdet", data.created)
     fmt = _formats(wb)
     index = wb.add_worksheet(INDEX_SHEET)
     used = {INDEX_SHEET}
@@ -275,7 +336,7 @@ def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Pa
     for table in tables:
         name = sheet_name(table.variable.label, used)
         write_variable_sheet(wb, fmt, name, table, data)
-        contents.append((name, table.variable.label))
+        contents.append((name, display_label(table.variable.label)))
     write_index_sheet(index, fmt, data, contents)
     index.activate()
     wb.close()

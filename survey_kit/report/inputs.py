@@ -355,6 +355,12 @@ class SignificanceInput:
         Significance level the ``significant`` column was computed at (for the footnotes).
     min_n : int
         Suppression threshold used (for the footnotes).
+    weighted : bool
+        True when the answers are weighted to register margins; False: the text never says
+        the figures are weighted.
+    clustered : bool
+        True for a clustered/stratified design; False: the test is described as a t-test for a
+        simple random sample, without klynger or strata.
     """
 
     estimates: pd.DataFrame
@@ -368,6 +374,8 @@ class SignificanceInput:
     created: str = ""
     alpha: float = 0.05
     min_n: int = 10
+    weighted: bool = True
+    clustered: bool = True
 
     def __post_init__(self) -> None:
         problems: list[str] = []
