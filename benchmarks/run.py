@@ -5,12 +5,14 @@ strata and PSUs, every item), each size in a fresh process, it times
 
 * validate + score (the questionnaire spec),
 * rake per round and group to three margins,
-* the full set of subgroup estimate tables,
+* the full set of subgroup estimate tables (six dimensions, index and six headline shares by
+  group x round, x gender, x MENAPT, x age group, x gender x MENAPT),
 * all contrasts (groups, rounds, relative development, subgroups, areas) with multiplicity,
 * the whole pipeline without report writing (``survey_kit.pipeline.process`` minus reading),
 
-plus, in the same run, a bare numpy baseline of the same arithmetic (domain means with
-stratified PSU-total variances; IPF raking with bincount) and, where ``Rscript`` with
+plus, in the same run, a bare numpy baseline of the same arithmetic (the same domain means,
+n, sums for deff and effective n, stratified PSU-total variances, without the calibration
+residuals; IPF raking with bincount) and, where ``Rscript`` with
 ``survey`` is installed, R on the same data (``svydesign``, ``rake``, ``svyby``).
 Peak memory is ``ru_maxrss`` of the process of that size.  Results are printed and
 written to ``benchmarks/results/<date>.md``.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import resource
 import subprocess
@@ -37,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _r import r_available, run_r
 
 HERE = Path(__file__).parent
-SUBGROUPS = ("gender", "menapt", "age_group")
+BREAKDOWNS = ((), ("gender",), ("menapt",), ("age_group",), ("gender", "menapt"))
 
 
 def make_survey(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,8 +86,8 @@ def numpy_baseline(scored: pd.DataFrame, variables: list[str], margins: pd.DataF
     H = int(strata.max()) + 1
     nh = np.bincount(psu_stratum, minlength=H)
     scale = (nh / np.maximum(nh - 1, 1))[psu_stratum]
-    for sub in (None, *SUBGROUPS):
-        by = ["group", "year"] + ([sub] if sub else [])
+    for extra in BREAKDOWNS:
+        by = ["group", "year", *extra]
         dom = scored.groupby(by, sort=True).ngroup().to_numpy()
         D = int(dom.max()) + 1
         key = psu * D + dom
@@ -93,6 +96,10 @@ def numpy_baseline(scored: pd.DataFrame, variables: list[str], margins: pd.DataF
             ok = ~np.isnan(y)
             S0 = np.bincount(key[ok], weights=w[ok], minlength=P * D).reshape(P, D)
             S1 = np.bincount(key[ok], weights=(w * y)[ok], minlength=P * D).reshape(P, D)
+            # the same domain statistics survey_kit reports: n, sum of w^2 (n_eff), w y^2 (deff)
+            np.bincount(dom[ok], weights=(w * y * y)[ok], minlength=D)
+            np.bincount(dom[ok], weights=(w * w)[ok], minlength=D)
+            np.bincount(dom[ok], minlength=D)
             W = S0.sum(0)
             T = (S1 - S1.sum(0) / W * S0) / W
             sums = np.zeros((H, D))
@@ -145,14 +152,19 @@ def one_size(n: int, use_r: bool) -> dict:
     res["rake"] = time.perf_counter() - t
     variables = analysis.run_variables(q, scored)
     t = time.perf_counter()
-    for sub in (None, *SUBGROUPS):
-        by = ["group", "year"] + ([sub] if sub else [])
-        analysis._estimates(design, variables, by, cfg.level)
+    for extra in BREAKDOWNS:
+        analysis._estimates(design, variables, ["group", "year", *extra], cfg.level)
     res["tables"] = time.perf_counter() - t
     t = time.perf_counter()
     analysis._contrasts(design, cfg, variables)
     analysis._area_tables(design, cfg, variables)
     res["contrasts"] = time.perf_counter() - t
+    base = numpy_baseline(scored, variables.all, margins)
+    res["numpy_rake"], res["numpy_tables"] = base["rake"], base["tables"]
+    scores = scored[["year", "group", "stratum", "psu", "design_weight", "gender", "age_group",
+                     "menapt", *variables.scores]]
+    del report, scored, design
+    gc.collect()
     t = time.perf_counter()
     report = stages.validate(q, raw, cfg, log)
     scored = analysis.with_units(cfg, stages.score(q, report.valid, log))
@@ -160,12 +172,8 @@ def one_size(n: int, use_r: bool) -> dict:
     analysis.analyse(design, cfg, analysis.run_variables(q, scored))
     res["pipeline"] = time.perf_counter() - t
     res["peak_mb_sk"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    base = numpy_baseline(scored, list(variables.scores), margins)
-    res["numpy_rake"], res["numpy_tables"] = base["rake"], base["tables"]
     if use_r:
-        cols = ["year", "group", "stratum", "psu", "design_weight", "gender", "age_group",
-                "menapt", *variables.scores]
-        data = scored[cols].dropna(subset=list(variables.scores))
+        data = scores.dropna(subset=list(variables.scores))
         import tempfile
 
         with tempfile.TemporaryDirectory():

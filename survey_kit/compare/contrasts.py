@@ -42,7 +42,9 @@ def design_degf(design: Design, rows: np.ndarray | None = None) -> int:
     >>> design_degf(sk.Design(d, strata="h", psu="p"))  # R: degf(design)
     3
     """
-    keep = design_rows(design) if rows is None else rows
+    if rows is None:
+        return design.df
+    keep = rows
     keep = keep & (design.weights.to_numpy() > 0)
     engine = design.engine
     psus = np.unique(engine.psu[keep])

@@ -51,7 +51,8 @@ class Design:
     """
 
     __slots__ = ("_by_cache", "_column_cache", "_data", "_engine", "_est_cache", "_mask", "_spec",
-                 "_weighting", "_weights")
+                 "_value_cache", "_weighting", "_weights")
+    _value_cache: dict[str, tuple[np.ndarray, np.ndarray]]
     _column_cache: dict[str, tuple[np.ndarray, pd.Index]]
     _est_cache: dict[tuple[object, ...], Estimate]
     _data: pd.DataFrame
@@ -79,7 +80,7 @@ class Design:
         engine, _, _ = build_engine(df, strata, psu, fpc, lonely_psu)
         spec = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc,
                 "lonely_psu": lonely_psu}
-        self._init(df, weights, engine, None, None, spec, {}, {})
+        self._init(df, weights, engine, None, None, spec, {}, {}, {})
 
     def _init(
         self,
@@ -91,6 +92,7 @@ class Design:
         spec: dict[str, Any],
         by_cache: dict[tuple[str, ...], tuple[np.ndarray, pd.DataFrame]],
         column_cache: dict[str, tuple[np.ndarray, pd.Index]],
+        value_cache: dict[str, tuple[np.ndarray, np.ndarray]],
     ) -> None:
         setter = object.__setattr__
         setter(self, "_data", data)
@@ -102,6 +104,7 @@ class Design:
         setter(self, "_by_cache", by_cache)
         setter(self, "_est_cache", {})
         setter(self, "_column_cache", column_cache)
+        setter(self, "_value_cache", value_cache)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Design is immutable: rake(), trim() and subset() return a new one")
@@ -110,7 +113,8 @@ class Design:
         new = object.__new__(Design)
         parts = {"data": self._data, "weights": self._weights, "engine": self._engine,
                  "mask": self._mask, "weighting": self._weighting, "spec": self._spec,
-                 "by_cache": self._by_cache, "column_cache": self._column_cache}
+                 "by_cache": self._by_cache, "column_cache": self._column_cache,
+                 "value_cache": self._value_cache}
         parts.update(changes)
         new._init(**parts)
         return new
@@ -234,7 +238,8 @@ class Design:
             if len(keys) == 0:
                 raise EstimationError("the domain is empty: no respondent is in the subset")
             result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
-                                       keys, level, statistic, df=self.df)
+                                       keys, level, statistic, df=self.df,
+                                       columns=self._value_cache)
             if len(self._est_cache) >= 32:
                 self._est_cache.pop(next(iter(self._est_cache)))
             self._est_cache[key] = result

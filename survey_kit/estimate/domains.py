@@ -64,7 +64,12 @@ def factorise(
         present = np.flatnonzero(np.bincount(combined[~missing], minlength=size))
     else:
         present = np.unique(combined[~missing])
-    codes = np.where(missing, -1, np.searchsorted(present, combined))
+    if size <= 50_000_000:
+        remap = np.full(size, -1, dtype=np.int64)
+        remap[present] = np.arange(present.shape[0])
+        codes = np.where(missing, -1, remap[combined])
+    else:
+        codes = np.where(missing, -1, np.searchsorted(present, combined))
     keys = {}
     rest = present
     for name, (_, levels) in zip(reversed(by), reversed(parts), strict=True):

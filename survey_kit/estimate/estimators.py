@@ -68,6 +68,7 @@ def domain_sums(
     psu: np.ndarray,
     n_psu: int,
     cells: Sequence[tuple[np.ndarray, int, np.ndarray]] = (),
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> DomainSums:
     """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
 
@@ -78,30 +79,38 @@ def domain_sums(
     ``cells`` are the calibration bases of the design (``(codes, n_cells, e)``, from
     :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
     ``e * w * y`` over cells x domains give what calibration explains of the influence values.
+    ``columns`` caches each variable as (values with 0 for missing, present mask).
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
     PD = P * D
-    base = np.where(domain >= 0, psu * D + domain, PD)
-    cell_base = [np.where((domain >= 0) & (codes >= 0), codes * D + domain, C * D)
+    key = np.where(domain >= 0, psu * D + domain, PD)
+    cell_keys = [np.where((domain >= 0) & (codes >= 0), codes * D + domain, C * D)
                  for codes, C, _ in cells]
     acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
     cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
+    cache = {} if columns is None else columns
+
+    def sums(keys: np.ndarray, vals: np.ndarray, bins: int, shape: tuple[int, int]
+             ) -> np.ndarray:
+        return np.bincount(keys, weights=vals, minlength=bins + 1)[:bins].reshape(shape)
+
     for v, name in enumerate(variables):
-        y = numeric_column(data, name)
-        missing = np.isnan(y)
-        y0 = np.where(missing, 0.0, y)
-        key = np.where(missing, PD, base)
-        w = np.where(missing, 0.0, weights)
+        if name not in cache:
+            y = numeric_column(data, name)
+            valid = ~np.isnan(y)
+            cache[name] = (np.where(valid, y, 0.0), valid)
+        y0, valid = cache[name]
+        # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
+        w = weights * valid
         wy = w * y0
         for label, vals in (("W", w), ("S", wy), ("S2", wy * y0), ("W2", w * w),
-                            ("n", (w > 0).astype(float))):
-            acc[label][v] = np.bincount(key, weights=vals, minlength=PD + 1)[:PD].reshape(P, D)
-        for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_base, cell_acc, strict=True):
-            ckey = np.where(missing, C * D, ckey)
+                            ("n", w > 0)):
+            acc[label][v] = sums(key, vals, PD, (P, D))
+        for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
             ew = e * w
-            cw[v] = np.bincount(ckey, weights=ew, minlength=C * D + 1)[: C * D].reshape(C, D)
-            cwy[v] = np.bincount(ckey, weights=ew * y0, minlength=C * D + 1)[: C * D].reshape(C, D)
+            cw[v] = sums(ckey, ew, C * D, (C, D))
+            cwy[v] = sums(ckey, ew * y0, C * D, (C, D))
     W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
     mean = _ratio(S, W)
     mu = np.nan_to_num(mean)
@@ -201,6 +210,7 @@ def estimate_means(
     level: float,
     statistic: str = "mean",
     df: int | None = None,
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[Estimate, DomainSums]:
     """Domain means (or totals) of several variables with their joint covariance.
 
@@ -210,7 +220,7 @@ def estimate_means(
     D = len(keys)
     cells = engine.cell_accumulators()
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
-                       cells or ())
+                       cells or (), columns)
     if statistic == "total":
         totals, est, cell_sums = sums.total_totals, sums.S, sums.total_cells
         srs = _srs_mean_variance(sums) * sums.W**2
