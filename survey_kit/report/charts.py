@@ -31,7 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from survey_kit.report.escape import fmt_dec, join_danish
+from survey_kit.report.escape import display_label, fmt_dec, join_danish
 from survey_kit.report.inputs import (
     Banner,
     Breakdown,
@@ -50,6 +50,9 @@ OKABE_ITO: tuple[str, ...] = (
 MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X")
 RC: Any = {"svg.hashsalt": "survey_kit", "svg.fonttype": "path", "font.family": "DejaVu Sans",
       "font.size": 11}
+
+TIGHT: Any = {"bbox_inches": "tight", "pad_inches": 0.12}
+"""savefig options: the saved area grows to hold every label, legend and tick (no clipping)."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ def dot_figure(
     is in inches; use a narrow figure with a larger ``font_size`` for phone screens.
     ``row_notes`` prints a short text on a row (e.g. "For få svar" where nothing is shown).
     """
+    rows = [display_label(r) for r in rows]
+    series = [Series(display_label(s.label), s.values, s.lows, s.highs) for s in series]
     k = len(series)
-    legend_rows = math.ceil(k / 3) if k > 1 else 0
+    ncol = legend_columns([s.label for s in series], width, font_size - 1)
+    legend_rows = math.ceil(k / ncol) if k > 1 else 0
     height = 1.4 + 0.4 * len(rows) * max(1, k) ** 0.6 + 0.3 * legend_rows * font_size / 11
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
@@ -131,9 +137,28 @@ def dot_figure(
                     va="center", ha="left", fontsize=font_size - 1, style="italic",
                     color="#404040")
     if k > 1:
-        fig.legend(loc="outside lower center", ncol=min(k, 3 if width >= 5.5 else 2),
-                   frameon=False, fontsize=font_size - 1)
+        fig.legend(loc="outside lower center", ncol=ncol, frameon=False,
+                   fontsize=font_size - 1)
     return fig
+
+
+def legend_columns(labels: Sequence[str], width: float, font_size: float) -> int:
+    """Legend columns (at most 3) whose entries fit side by side in ``width`` inches.
+
+    An entry takes its text (about 0.6 em per character) plus the marker and the gaps.
+
+    Examples
+    --------
+    >>> legend_columns(["2018", "2021"], 4.8, 11)
+    2
+    >>> legend_columns(["Piger med MENAPT-baggrund", "Piger uden MENAPT-baggrund",
+    ...                 "Drenge med MENAPT-baggrund", "Drenge uden MENAPT-baggrund"], 4.8, 11)
+    1
+    """
+    if not labels:
+        return 1
+    entry = max(len(x) for x in labels) * 0.6 * font_size / 72 + 0.6
+    return max(1, min(len(labels), 3, int((width - 0.2) // entry)))
 
 
 def _total_rows(frame: pd.DataFrame, banner: Banner) -> pd.DataFrame:
@@ -266,8 +291,8 @@ def save_figure(fig: Figure, stem: Path) -> tuple[Path, Path]:
     """Save ``fig`` as ``stem.png`` (200 dpi) and ``stem.svg``; return both paths."""
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     with matplotlib.rc_context(RC):
-        fig.savefig(png, dpi=200, metadata={"Software": None})
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        fig.savefig(png, dpi=200, metadata={"Software": None}, **TIGHT)
+        fig.savefig(svg, metadata={"Date": None, "Creator": None}, **TIGHT)
     return png, svg
 
 
@@ -275,7 +300,7 @@ def figure_svg(fig: Figure) -> str:
     """The figure as an SVG document string (deterministic)."""
     buf = io.StringIO()
     with matplotlib.rc_context(RC):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, **TIGHT)
     return buf.getvalue()
 
 
@@ -295,7 +320,7 @@ def figure_png(fig: Figure, dpi: int = 200) -> bytes:
     buf = io.BytesIO()
     with matplotlib.rc_context(RC):
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 2})
+                    pil_kwargs={"compress_level": 2}, **TIGHT)
     return buf.getvalue()
 
 

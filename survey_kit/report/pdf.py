@@ -71,16 +71,17 @@ def styles() -> dict[str, ParagraphStyle]:
                                 leading=25, textColor=DARK_BLUE, spaceAfter=10),
         "lead": ParagraphStyle("lead", parent=body, fontSize=12.5, leading=17, spaceAfter=10),
         "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19,
-                             textColor=DARK_BLUE, spaceBefore=14, spaceAfter=6),
+                             textColor=DARK_BLUE, spaceBefore=14, spaceAfter=6,
+                             keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
-                             spaceBefore=10, spaceAfter=4),
+                             spaceBefore=10, spaceAfter=4, keepWithNext=1),
         "body": body,
         "intro": ParagraphStyle("intro", parent=body, fontName=FONT_OBLIQUE, textColor=MUTED),
         "note": ParagraphStyle("note", parent=body, fontSize=9.5, leading=13, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0,
                                alignment=2),
         "cell_head": ParagraphStyle("cell_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
-                                    leading=12, spaceAfter=0, alignment=2),
+                                    leading=12, spaceAfter=0, alignment=2, splitLongWords=0),
         "row_head": ParagraphStyle("row_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
                                    leading=12, spaceAfter=0),
     }
@@ -91,8 +92,16 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(html.escape(text, quote=False), style)
 
 
+def _words_fit(texts: list[str], style: ParagraphStyle, width: float) -> bool:
+    """Whether every word (hyphenated parts count separately) fits in ``width`` points."""
+    return all(
+        pdfmetrics.stringWidth(part, style.fontName, style.fontSize) <= width
+        for t in texts for word in t.split() for part in word.replace("-", "- ").split()
+    )
+
+
 def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """A header cell; a hyphenated word too wide for the column breaks after its hyphen."""
+    """A header cell that breaks only at spaces and hyphens, never inside a word."""
     words = []
     for word in html.escape(text, quote=False).split(" "):
         if "-" in word and pdfmetrics.stringWidth(word, style.fontName, style.fontSize) > width:
@@ -104,8 +113,22 @@ def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
     ncol = len(block.header)
     first = 5.0 * cm if ncol <= 5 else 4.0 * cm
-    other = (CONTENT_WIDTH - 12 - first) / max(1, ncol - 1)
-    head = [_header_cell(h, st["cell_head"], other - 12) for h in block.header]
+    head_style = st["cell_head"]
+    heads = list(block.header[1:])
+
+    def other_width(first_col: float) -> float:
+        return (CONTENT_WIDTH - 12 - first_col) / max(1, ncol - 1)
+
+    # Make the longest header word fit: first narrow the label column, then use a smaller font.
+    while not _words_fit(heads, head_style, other_width(first) - 12) and first > 3.4 * cm:
+        first -= 0.2 * cm
+    size = head_style.fontSize
+    while not _words_fit(heads, head_style, other_width(first) - 12) and size > 7.5:
+        size -= 0.5
+        head_style = ParagraphStyle(f"cell_head_{size}", parent=st["cell_head"], fontSize=size,
+                                    leading=size * 1.26)
+    other = other_width(first)
+    head = [_header_cell(h, head_style, other - 12) for h in block.header]
     body = [[_p(r[0], st["row_head"]), *(_p(c, st["cell"]) for c in r[1:])]
             for r in block.rows]
     table = Table([head, *body], colWidths=[first] + [other] * (ncol - 1), repeatRows=1)
@@ -116,7 +139,7 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
-    out: list[Any] = [_p(block.caption, st["h3"]), table]
+    out: list[Any] = [KeepTogether([_p(block.caption, st["h3"]), table])]
     if block.note:
         out += [Spacer(1, 4), _p(block.note, st["note"])]
     return out
@@ -124,7 +147,7 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
     w, h = ImageReader(io.BytesIO(block.png)).getSize()
-    scale = min(11 * cm / w, 12 * cm / h)
+    scale = min(15 * cm / w, 19 * cm / h)
     img = Image(io.BytesIO(block.png), width=w * scale, height=h * scale)
     return KeepTogether([Spacer(1, 6), img, _p(block.caption, st["note"])])
 
@@ -134,7 +157,8 @@ def _section(sec: Section, st: dict[str, ParagraphStyle], level: str) -> list[An
     paras = [_p(t, st["body"]) for t in sec.paragraphs]
     if sec.intro:
         paras.insert(0, _p(sec.intro, st["intro"]))
-    out.append(KeepTogether([_p(sec.heading, st[level]), *paras[:1]]))
+    heading = _p(sec.heading, st[level])  # keepWithNext: never last on a page
+    out.append(KeepTogether([heading, *paras[:1]]) if paras else heading)
     out.extend(paras[1:])
     if sec.bullets:
         out.append(ListFlowable(

@@ -27,7 +27,7 @@ from survey_kit.report.document import (
     TableBlock,
     render_html,
 )
-from survey_kit.report.escape import fmt_int, fmt_pct, join_danish
+from survey_kit.report.escape import NBSP, fmt_date, fmt_int, fmt_pct, join_danish
 from survey_kit.report.inputs import (
     VariableInfo,
     check_frame,
@@ -41,9 +41,12 @@ from survey_kit.report.pdf import render_pdf
 from survey_kit.report.text import (
     SUPPRESSED_SENTENCE,
     adjust_text,
+    change_noun,
     change_sentence,
     difference_sentence,
     lower_first,
+    shown_difference,
+    shown_value,
     uncertainty_sentence,
     value_phrase,
     value_text,
@@ -101,7 +104,13 @@ class AreaSummaryInput:
     alpha, min_n, adjust_method : float, int, str
         Test level, suppression threshold and multiplicity correction (for the method note).
     survey_name, created : str
-        Name of the survey in sentences, and a date line for the footer.
+        Name of the survey in sentences, and a date for the footer (ISO dates are shown as
+        Danish long dates: "Udarbejdet 22. november 2026").
+    weighted : bool
+        True when the answers are weighted to register margins (said in the method note).
+    clustered : bool
+        True for a clustered/stratified design (kept for the method facts; the resident text
+        does not go into the design).
     """
 
     area_name: str
@@ -122,6 +131,8 @@ class AreaSummaryInput:
     survey_name: str = "trygheds- og trivselsmålingen"
     created: str = ""
     organisation: str = ""
+    weighted: bool = True
+    clustered: bool = True
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -217,15 +228,20 @@ def _cell(v: VariableInfo, hit: tuple[float, float, float] | None) -> str:
     return "For få svar" if math.isnan(hit[0]) else value_text(v, hit[0])
 
 
+Point = tuple[str, str, str]
+"""A key point: (sentence start, label, sentence end); points with the same start and end are
+joined into one sentence."""
+
+
 def _variable_section(
     data: AreaSummaryInput, v: VariableInfo
-) -> tuple[Section, list[tuple[str, str]]]:
-    """One dimension in plain words, and the key points (sentence start, label) it adds."""
+) -> tuple[Section, list[Point]]:
+    """One dimension in plain words, and the key points it adds."""
     first, now = data.round_keys[0], data.round_keys[-1]
-    rc = data.round_column
+    rc, gc = data.round_column, data.group_column
     here = _value(data.area_estimates, variable=v.id, **{rc: now})
     paras: list[str] = []
-    points: list[tuple[str, str]] = []
+    points: list[Point] = []
     if here is None or math.isnan(here[0]):
         paras.append(f"I {now}: {SUPPRESSED_SENTENCE}" if here is not None
                      else f"{v.label} blev ikke målt i {now}.")
@@ -236,19 +252,32 @@ def _variable_section(
         c = _contrast(data.comparisons, v.id, data.area_id, g.id)
         if c is None:
             continue
-        paras.append(difference_sentence(v, "Området", g.phrase, c[0], c[1]))
-        if c[1] and not math.isnan(c[0]):
-            word = "højere" if c[0] > 0 else "lavere"
+        other = _value(data.comparison_estimates, variable=v.id, **{gc: g.id, rc: now})
+        shown = (here[0], other[0]) if other is not None else None
+        paras.append(difference_sentence(v, "Området", g.phrase, c[0], c[1], shown))
+        diff = c[0]
+        if shown is not None and not math.isnan(shown[1]):
+            diff = shown_difference(v, *shown)
+        if c[1] and not math.isnan(diff) and shown_value(v, abs(diff)) > 0:
+            word = "højere" if diff > 0 else "lavere"
+            end = ""
+            if not v.higher_is_better:
+                end = (" – det er et dårligere resultat" if diff > 0
+                       else " – det er et bedre resultat")
             points.append((f"{data.area_name} ligger {word} end {g.phrase}, når det gælder",
-                           v.label))
+                           v.label, end))
     before = _value(data.area_estimates, variable=v.id, **{rc: first})
     ch = _contrast(data.changes, v.id, now, first)
     if before is not None and first != now:
         diff, sig = ch if ch is not None else (math.nan, False)
         paras.append(change_sentence(v, first, before[0], here[0], diff, sig))
-        if sig and not math.isnan(diff):
-            points.append((f"Siden {first} er der sket en reel "
-                           f"{'stigning i' if diff > 0 else 'fald i'}", v.label))
+        if not math.isnan(before[0]) and not math.isnan(diff):
+            diff = shown_difference(v, here[0], before[0])
+        if sig and not math.isnan(diff) and shown_value(v, abs(diff)) > 0:
+            end = ""
+            if not v.higher_is_better:
+                end = " – det er en forværring" if diff > 0 else " – det er en forbedring"
+            points.append((f"Siden {first} er der sket {change_noun(diff)} i", v.label, end))
     return Section(v.label, v.description, tuple(paras)), points
 
 
@@ -268,8 +297,17 @@ def _overview_table(data: AreaSummaryInput) -> TableBlock:
         f"Resultater for {data.area_name} sammenlignet med {others}",
         tuple(header), tuple(rows),
         "Dimensionerne er målt på en skala fra 0 til 100, hvor højere er bedre. Andele er i "
-        "procent. \"For få svar\" betyder, at tallet ikke vises, fordi for få har svaret.",
+        "procent. " + direction_note(data.variables)
+        + "\"For få svar\" betyder, at tallet ikke vises, fordi for få har svaret.",
     )
+
+
+def direction_note(variables: tuple[VariableInfo, ...] | list[VariableInfo]) -> str:
+    """"For ... er lavere bedre. " naming the unfavourable indicators, or ""."""
+    worse = [f"'{v.label}'" for v in variables if not v.higher_is_better]
+    if not worse:
+        return ""
+    return f"For {join_danish(worse)} er lavere bedre. "
 
 
 def _figures(data: AreaSummaryInput) -> tuple[FigureBlock, ...]:
@@ -306,18 +344,31 @@ def _figures(data: AreaSummaryInput) -> tuple[FigureBlock, ...]:
 
 
 def method_paragraphs(
-    survey_name: str, population: str, alpha: float, min_n: int, adjust_method: str
+    survey_name: str, population: str, alpha: float, min_n: int, adjust_method: str,
+    *, weighted: bool = True, variables: tuple[VariableInfo, ...] = (),
 ) -> tuple[str, ...]:
     """The short method note, in plain Danish.
 
     ``population`` completes "en spørgeskemaundersøgelse blandt ...", e.g. "beboere på 18 år
-    og derover".
+    og derover".  ``weighted`` says whether the answers are weighted; ``variables`` lets the
+    note name the indicators where lower is better.
     """
+    first = f"Tallene kommer fra {survey_name}, en spørgeskemaundersøgelse blandt {population}."
+    if weighted:
+        first += " Svarene er vægtet, så de ligner hele gruppen med hensyn til fx køn og alder."
+    else:
+        first += " Svarene er ikke vægtet; alle svar tæller lige meget."
+    scores_worse = [v for v in variables if v.kind == "score" and not v.higher_is_better]
+    shares_worse = [v for v in variables if v.kind == "share" and not v.higher_is_better]
+    scale = ("Hver dimension bygger på flere spørgsmål. Svarene er lagt sammen til en score fra 0 "
+             "til 100, hvor højere " + ("er bedre." if scores_worse else "altid er bedre."))
+    if shares_worse or scores_worse:
+        names = join_danish([f"'{v.label}'" for v in (*scores_worse, *shares_worse)])
+        scale += (" Andre spørgsmål vises som andele i procent. For de fleste spørgsmål er højere "
+                  f"bedre; for {names} er lavere bedre.")
     return (
-        f"Tallene kommer fra {survey_name}, en spørgeskemaundersøgelse blandt {population}. "
-        "Svarene er vægtet, så de ligner hele gruppen med hensyn til fx køn og alder.",
-        "Hver dimension bygger på flere spørgsmål. Svarene er lagt sammen til en score fra 0 "
-        "til 100, hvor højere altid er bedre.",
+        first,
+        scale,
         "Ikke alle har svaret. Derfor er der en usikkerhed på tallene. Vi kalder en forskel "
         f"reel, når der er mindre end {fmt_pct(alpha)} risiko for, at den kun skyldes "
         "tilfældigheder. Fordi vi laver mange sammenligninger på én gang, har vi gjort kravet "
@@ -327,14 +378,49 @@ def method_paragraphs(
     )
 
 
-READING_PARAGRAPHS = (
+UNCERTAINTY_PARAGRAPH = (
     "Tallene er usikre, fordi ikke alle har svaret. Når der står \"usikkerheden er omkring "
-    "±4 point\", ligger det rigtige tal med stor sandsynlighed højst 4 point over eller under.",
-    "\"En reel forskel\" betyder, at forskellen er så stor, at den næppe skyldes "
-    "tilfældigheder. Når forskellen er så lille, at den kan skyldes tilfældigheder, kan vi "
-    "ikke sige, om der er en forskel.",
+    f"±4{NBSP}point\", ligger det rigtige tal med stor sandsynlighed højst 4{NBSP}point over "
+    "eller under."
 )
+REAL_PARAGRAPH = ("\"En reel forskel\" betyder, at forskellen er så stor, at den næppe skyldes "
+                  "tilfældigheder.")
+SMALL_PARAGRAPH = ("Når forskellen er så lille, at den kan skyldes tilfældigheder, kan vi ikke "
+                   "sige, om der er en forskel.")
+READING_PARAGRAPHS = (UNCERTAINTY_PARAGRAPH, f"{REAL_PARAGRAPH} {SMALL_PARAGRAPH}")
 """How to read the numbers: uncertainty and real differences, in plain words."""
+
+
+def reading_paragraphs(used_text: str) -> tuple[str, ...]:
+    """The reading guide, explaining only the phrases that occur in ``used_text``."""
+    out = []
+    if "Usikkerheden er omkring" in used_text or "Usikkerheden er under" in used_text:
+        out.append(UNCERTAINTY_PARAGRAPH)
+    real = "reel" in used_text
+    small = "kan skyldes tilfældigheder" in used_text
+    if real and small:
+        out.append(f"{REAL_PARAGRAPH} {SMALL_PARAGRAPH}")
+    elif real:
+        out.append(REAL_PARAGRAPH)
+    elif small:
+        out.append(SMALL_PARAGRAPH)
+    return tuple(out)
+
+
+def footer_line(organisation: str, created: str) -> str:
+    """"Organisation · Udarbejdet 22. november 2026" (ISO dates as Danish long dates)."""
+    date = fmt_date(created) if created else ""
+    if date and date != created:
+        date = f"Udarbejdet {date}"
+    return " · ".join(x for x in (organisation, date) if x)
+
+
+def _section_text(sections: list[Section]) -> str:
+    parts: list[str] = []
+    for sec in sections:
+        parts += [sec.intro, *sec.paragraphs, *sec.bullets]
+        parts.append(_section_text(list(sec.subsections)))
+    return " ".join(parts)
 
 
 def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
@@ -346,30 +432,39 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
         sec, pts = _variable_section(data, v)
         sections.append(sec)
         found.extend(pts)
-    grouped: dict[str, list[str]] = {}
-    for start, label in found:
-        grouped.setdefault(start, []).append(lower_first(label))
-    points = [f"{start} {join_danish(labels)}." for start, labels in grouped.items()]
-    points.append("Alle andre forskelle og ændringer er så små, at de kan skyldes "
-                  "tilfældigheder." if points else
-                  "Der er ingen reelle forskelle mellem området og sammenligningsgrupperne, og "
-                  f"ingen reelle ændringer siden {first}.")
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for start, label, end in found:
+        grouped.setdefault((start, end), []).append(lower_first(label))
+    points = [f"{start} {join_danish(labels)}{end}." for (start, end), labels in grouped.items()]
+    many = len(data.round_keys) >= 2 and first != now
+    if points:
+        points.append("Alle andre forskelle og ændringer er så små, at de kan skyldes "
+                      "tilfældigheder." if many else
+                      "Alle andre forskelle er så små, at de kan skyldes tilfældigheder.")
+    else:
+        points.append("Der er ingen reelle forskelle mellem området og sammenligningsgrupperne"
+                      + (f", og ingen reelle ændringer siden {first}." if many else "."))
+    body = [
+        Section("Hvem har svaret?",
+                paragraphs=tuple(who) or ("Antallet af svar er ikke oplyst.",)),
+        Section("Kort fortalt", bullets=tuple(points)),
+        Section("Resultaterne i tal", table=_overview_table(data), figures=_figures(data)),
+        Section("De enkelte dimensioner", subsections=tuple(sections)),
+    ]
+    lead = (f"Her kan du læse, hvad beboerne i {data.area_name} svarede i {data.survey_name} "
+            f"i {now}" + (f", og hvordan det er gået siden {first}." if many else "."))
     return SummaryDocument(
         title=f"Tryghed og trivsel i {data.area_name}",
-        lead=(f"Her kan du læse, hvad beboerne i {data.area_name} svarede i {data.survey_name} "
-              f"i {now}, og hvordan det er gået siden {first}."),
+        lead=lead,
         sections=(
-            Section("Hvem har svaret?",
-                    paragraphs=tuple(who) or ("Antallet af svar er ikke oplyst.",)),
-            Section("Kort fortalt", bullets=tuple(points)),
-            Section("Resultaterne i tal", table=_overview_table(data), figures=_figures(data)),
-            Section("De enkelte dimensioner", subsections=tuple(sections)),
-            Section("Sådan skal du læse tallene", paragraphs=READING_PARAGRAPHS),
+            *body,
+            Section("Sådan skal du læse tallene",
+                    paragraphs=reading_paragraphs(_section_text(body))),
             Section("Om undersøgelsen", paragraphs=method_paragraphs(
                 data.survey_name, "beboere på 18 år og derover", data.alpha, data.min_n,
-                data.adjust_method)),
+                data.adjust_method, weighted=data.weighted, variables=data.variables)),
         ),
-        footer=" · ".join(x for x in (data.organisation, data.created) if x),
+        footer=footer_line(data.organisation, data.created),
     )
 
 
@@ -405,7 +500,10 @@ __all__ = [
     "AreaSummaryInput",
     "ComparisonGroup",
     "build_area_document",
+    "direction_note",
+    "footer_line",
     "method_paragraphs",
+    "reading_paragraphs",
     "render_area",
     "render_area_html",
     "render_area_pdf",

@@ -9,6 +9,7 @@ aggregated tables only (see :class:`YouthSummaryInput`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from survey_kit.report.document import (
     TableBlock,
     render_html,
 )
-from survey_kit.report.escape import fmt_int
+from survey_kit.report.escape import display_label, fmt_int
 from survey_kit.report.inputs import (
     Breakdown,
     VariableInfo,
@@ -34,11 +35,18 @@ from survey_kit.report.inputs import (
     raise_if,
 )
 from survey_kit.report.pdf import render_pdf
-from survey_kit.report.resident import READING_PARAGRAPHS, method_paragraphs
+from survey_kit.report.resident import (
+    direction_note,
+    footer_line,
+    method_paragraphs,
+    reading_paragraphs,
+)
 from survey_kit.report.text import (
     SUPPRESSED_SENTENCE,
     difference_sentence,
     lower_first,
+    shown_difference,
+    shown_value,
     value_text,
 )
 
@@ -50,6 +58,13 @@ YOUTH_CROSS = Breakdown(("gender", "menapt"), "Køn og MENAPT-baggrund", (
 ))
 YOUTH_AGE = Breakdown("age_group", "Alder", (("13-15", "13–15 år"), ("16-30", "16–30 år")))
 NAN3 = (math.nan, math.nan, math.nan)
+MENAPT_EXPLAINED = (
+    "MENAPT-baggrund betyder, at den unge selv eller forældrene kommer fra et land i "
+    "Mellemøsten eller Nordafrika, fra Pakistan eller fra Tyrkiet."
+)
+"""MENAPT said once in plain Danish."""
+MAX_DIFFERENCE_POINTS = 4
+"""At most this many differences between groups in "Kort fortalt" (the rest is in the tables)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +87,12 @@ class YouthSummaryInput:
     cross, age : Breakdown
         The gender x MENAPT and the age breakdowns with their labels.
     title, population, alpha, min_n, adjust_method, created, organisation
-        Texts and method facts for the summary.
+        Texts and method facts for the summary (``created``: an ISO date is shown as a Danish
+        long date).
+    weighted : bool
+        True when the answers are weighted to register margins (said in the method note).
+    clustered : bool
+        True for a clustered/stratified design (kept for the method facts).
     """
 
     estimates: pd.DataFrame
@@ -88,6 +108,8 @@ class YouthSummaryInput:
     adjust_method: str = "holm"
     created: str = ""
     organisation: str = ""
+    weighted: bool = True
+    clustered: bool = True
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -131,7 +153,7 @@ def _values(
     out: dict[str, dict[str, tuple[float, float, float]]] = {}
     for rec in rows.to_dict("records"):
         key = tuple(key_text(rec[c]) for c in cols)
-        label = next((lab for k, lab in levels if k == key), None)
+        label = next((display_label(lab) for k, lab in levels if k == key), None)
         if label is None:
             continue
         hit = NAN3 if bool(rec["suppressed"]) else (
@@ -152,33 +174,81 @@ def _table(data: YouthSummaryInput, values: dict[str, dict[str, tuple[float, flo
         rows.append((v.label, *cells))
     return TableBlock(caption, ("", *labels), tuple(rows),
                       "Dimensionerne er scorer fra 0 til 100, hvor højere er bedre. Andele er i "
-                      "procent. \"For få svar\": tallet vises ikke, fordi for få har svaret.")
+                      "procent. " + direction_note(data.variables)
+                      + "\"For få svar\": tallet vises ikke, fordi for få har svaret.")
 
 
-def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, float]]) -> list[str]:
+def low_several_sentence(v: VariableInfo, share: float) -> str:
+    """The share scoring low on several dimensions, worded as the table row says it.
+
+    Examples
+    --------
+    >>> v = VariableInfo("low", "Lav score på mindst 3 af 6 områder", kind="share")
+    >>> low_several_sentence(v, 0.16)
+    '16\xa0% af de unge scorer lavt på mindst 3 af de 6 områder på én gang. De øvrige 84\xa0% \
+scorer lavt på højst 2 områder.'
+    """
+    shown = value_text(v, share)
+    m = re.search(r"mindst (\d+) af (\d+) (\w+)", v.label)
+    if not m:
+        return f"{shown} af de unge: {lower_first(v.label)}."
+    k, n, what = int(m[1]), int(m[2]), m[3]
+    rest = value_text(v, 1 - shown_value(v, share))
+    return (f"{shown} af de unge scorer lavt på mindst {k} af de {n} {what} på én gang. "
+            f"De øvrige {rest} scorer lavt på højst {k - 1} {what if k - 1 != 1 else 'område'}.")
+
+
+def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, float]],
+                cells: dict[str, dict[str, tuple[float, float, float]]]) -> list[str]:
+    """The share low on several dimensions and the 3-5 largest real differences.
+
+    Differences are ranked by their size as shown in the tables; a pair of groups is named once
+    (never also the mirrored pair), and each variable at most once.
+    """
     points = []
     if data.low_several:
         v = next(x for x in data.variables if x.id == data.low_several)
         hit = total.get(v.id)
         if hit is not None and not math.isnan(hit[0]):
-            points.append(f"{value_text(v, hit[0])} af de unge scorer lavt på flere dimensioner "
-                          "på én gang. De øvrige klarer sig godt på de fleste dimensioner.")
+            points.append(low_several_sentence(v, hit[0]))
         elif hit is not None:
-            points.append(f"Andelen, der scorer lavt på flere dimensioner: {SUPPRESSED_SENTENCE}")
+            points.append(f"{v.label}: {SUPPRESSED_SENTENCE}")
     labels = {v.id: v for v in data.variables}
-    found = 0
+    found: list[tuple[float, str, str]] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
     if data.differences is not None:
         for rec in data.differences.to_dict("records"):
             var = labels.get(str(rec["variable"]))
             if var is None or bool(rec["suppressed"]) or not bool(rec["significant"]):
                 continue
-            sentence = difference_sentence(
-                var, str(rec["group_a"]), lower_first(str(rec["group_b"])),
-                float(rec["difference"]), True)
-            points.append(f"{var.label}: {sentence}")
-            found += 1
+            a, b = display_label(str(rec["group_a"])), display_label(str(rec["group_b"]))
+            pair = (var.id, frozenset((a, b)))
+            if pair in seen or var.id == data.low_several:
+                continue
+            seen.add(pair)
+            diff = float(rec["difference"])
+            va, vb = cells.get(a, {}).get(var.id), cells.get(b, {}).get(var.id)
+            shown = (va[0], vb[0]) if va is not None and vb is not None else None
+            if shown is not None and not any(math.isnan(x) for x in shown):
+                diff = shown_difference(var, *shown)
+            if math.isnan(diff) or shown_value(var, abs(diff)) == 0:
+                continue
+            sentence = difference_sentence(var, a, lower_first(b), diff, True, shown)
+            found.append((abs(diff), var.id, f"{var.label}: {sentence}"))
+    found.sort(key=lambda x: -x[0])
+    chosen, used_vars = [], set()
+    for _, vid, text in found:
+        if vid in used_vars:
+            continue
+        used_vars.add(vid)
+        chosen.append(text)
+        if len(chosen) == MAX_DIFFERENCE_POINTS:
+            break
+    points += chosen
     if not found:
         points.append("Der er ingen reelle forskelle mellem grupperne.")
+    elif len(found) > len(chosen):
+        points.append("Flere forskelle mellem grupperne kan ses i tabellerne nedenfor.")
     return points
 
 
@@ -187,8 +257,10 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
     total = _values(data, None).get("Alle", {})
     cross = _values(data, data.cross)
     age = _values(data, data.age)
-    cross_labels = [lab for _, lab in data.cross.level_keys() if lab in cross]
-    age_labels = [lab for _, lab in data.age.level_keys() if lab in age]
+    cross_labels = [display_label(lab) for _, lab in data.cross.level_keys()
+                    if display_label(lab) in cross]
+    age_labels = [display_label(lab) for _, lab in data.age.level_keys()
+                  if display_label(lab) in age]
     totals = data.estimates[_row_mask(data, ())]
     n = pd.to_numeric(totals["n"], errors="coerce").max()
     who = (f"{fmt_int(n)} unge har svaret." if n == n else "Antallet af svar er ikke oplyst.")
@@ -199,21 +271,23 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
         fig, alt = profile_figure(cross, scores, cross_labels, title, width=4.8, font_size=12)
         figures.append(FigureBlock(f"{title}. Prikken viser resultatet, og stregen viser "
                                    "usikkerheden.", alt, figure_data_uri(fig), figure_png(fig)))
+    intro = MENAPT_EXPLAINED if "MENAPT" in " ".join([data.cross.heading, *cross_labels]) else ""
     sections = [
         Section("Hvem har svaret?", paragraphs=(who,)),
-        Section("Kort fortalt", bullets=tuple(_key_points(data, total))),
-        Section(data.cross.heading, table=_table(
+        Section("Kort fortalt", bullets=tuple(_key_points(data, total, cross))),
+        Section(data.cross.heading, intro=intro, table=_table(
             data, {"Alle": total, **cross}, ["Alle", *cross_labels],
             f"Resultater fordelt på {lower_first(data.cross.heading)}"), figures=tuple(figures)),
     ]
     if age_labels:
         sections.append(Section(data.age.heading, table=_table(
             data, age, age_labels, f"Resultater fordelt på {lower_first(data.age.heading)}")))
+    used = " ".join(t for sec in sections for t in (sec.intro, *sec.paragraphs, *sec.bullets))
     sections += [
-        Section("Sådan skal du læse tallene", paragraphs=READING_PARAGRAPHS),
+        Section("Sådan skal du læse tallene", paragraphs=reading_paragraphs(used)),
         Section("Om undersøgelsen", paragraphs=method_paragraphs(
             "livsmestringsundersøgelsen", data.population, data.alpha, data.min_n,
-            data.adjust_method)),
+            data.adjust_method, weighted=data.weighted, variables=data.variables)),
     ]
     return SummaryDocument(
         title=data.title,
@@ -221,7 +295,7 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
               "det i skolen, i fællesskaber og med livet, og hvor der er forskelle mellem "
               "grupper."),
         sections=tuple(sections),
-        footer=" · ".join(x for x in (data.organisation, data.created) if x),
+        footer=footer_line(data.organisation, data.created),
     )
 
 
@@ -239,10 +313,12 @@ def render_youth_pdf(data: YouthSummaryInput, path: str | Path) -> Path:
 
 
 __all__ = [
+    "MENAPT_EXPLAINED",
     "YOUTH_AGE",
     "YOUTH_CROSS",
     "YouthSummaryInput",
     "build_youth_document",
+    "low_several_sentence",
     "render_youth_html",
     "render_youth_pdf",
 ]

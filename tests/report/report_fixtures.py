@@ -144,7 +144,7 @@ def make_area_input(area_name: str = "Solbakken", suppress_tillid: bool = True):
 YOUTH_DIMENSIONS = (
     ("skoleglaede", "Skoleglæde"), ("faglig_selvvurdering", "Faglig selvvurdering"),
     ("fravaer", "Fravær"), ("faellesskab", "Fællesskab"), ("ensomhed", "Ensomhed"),
-    ("livstilfredshed", "Livstilfredshed"), ("lav_flere", "Scorer lavt på flere dimensioner"),
+    ("livstilfredshed", "Livstilfredshed"), ("lav_flere", "Lav score på mindst 3 af 6 områder"),
 )
 
 

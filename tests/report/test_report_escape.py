@@ -27,9 +27,9 @@ def test_fmt_dec(value: float, decimals: int, expected: str) -> None:
 
 
 def test_fmt_pct_and_int() -> None:
-    assert fmt_pct(0.734) == "73 %"
-    assert fmt_pct(0.0449, 1) == "4,5 %"
-    assert fmt_pct(0.03, sign=True) == "+3 %"
+    assert fmt_pct(0.734) == "73\xa0%"
+    assert fmt_pct(0.0449, 1) == "4,5\xa0%"
+    assert fmt_pct(0.03, sign=True) == "+3\xa0%"
     assert fmt_pct(None) == "–"
     assert fmt_int(10473) == "10.473"
 
