@@ -189,6 +189,16 @@ class _Basis:
         return np.asarray((agg @ matrix).toarray())
 
 
+def _domain_form(values: np.ndarray, domain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Influence values as an ``(n, V)`` float array and a domain code per row."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    if domain is None:
+        domain = np.zeros(values.shape[0], dtype=np.int64)
+    return values, domain
+
+
 def _gram_inverse(gram: np.ndarray) -> np.ndarray:
     """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients)."""
     diag = np.diag(gram)
@@ -283,11 +293,7 @@ class VarianceEngine:
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
         """PSU totals of calibration-residualised influence values, shape ``(P, V * D)``."""
-        values = np.asarray(values, dtype=float)
-        if values.ndim == 1:
-            values = values[:, None]
-        if domain is None:
-            domain = np.zeros(values.shape[0], dtype=np.int64)
+        values, domain = _domain_form(values, domain)
         P, V, D = self.n_psu, values.shape[1], n_domains
         # rows outside every domain go to an extra bin P * D that is dropped
         key = np.where(domain >= 0, self.psu * D + domain, P * D)
@@ -337,11 +343,7 @@ class VarianceEngine:
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
         """PSU totals of what the calibration model explains, to subtract from the totals."""
-        values = np.asarray(values, dtype=float)
-        if values.ndim == 1:
-            values = values[:, None]
-        if domain is None:
-            domain = np.zeros(values.shape[0], dtype=np.int64)
+        values, domain = _domain_form(values, domain)
         k = values.shape[1] * n_domains
         if not self.history:
             return np.zeros((self.n_psu, k))
