@@ -25,7 +25,7 @@ from typing import Any
 
 import xlsxwriter
 
-from survey_kit.report.escape import MISSING_TEXT, display_label, fmt_date, fmt_int
+from survey_kit.report.escape import MISSING_TEXT, NBSP, display_label, fmt_date, fmt_int
 from survey_kit.report.inputs import SignificanceInput
 from survey_kit.report.tables import (
     DOWN,
@@ -189,8 +189,10 @@ def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
 
 
 def _test_note(data: SignificanceInput) -> str:
+    """The test footnote; plain spaces (cells do not wrap, and "5 %" stays searchable)."""
     return test_footnote(data.alpha, adjust_methods(data), weighted=data.weighted,
-                         clustered=data.clustered, rounds=len(data.banner.rounds))
+                         clustered=data.clustered, rounds=len(data.banner.rounds)
+                         ).replace(NBSP, " ")
 
 
 def _print_setup(ws: Any, label_columns: bool, header_rows: tuple[int, int] | None) -> None:

@@ -153,24 +153,28 @@ def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
 
 
 def _section(sec: Section, st: dict[str, ParagraphStyle], level: str) -> list[Any]:
-    out: list[Any] = []
+    """The flowables of a section; a heading never ends a page without what follows it."""
     paras = [_p(t, st["body"]) for t in sec.paragraphs]
     if sec.intro:
         paras.insert(0, _p(sec.intro, st["intro"]))
-    heading = _p(sec.heading, st[level])  # keepWithNext: never last on a page
-    out.append(KeepTogether([heading, *paras[:1]]) if paras else heading)
-    out.extend(paras[1:])
+    rest: list[Any] = []
     if sec.bullets:
-        out.append(ListFlowable(
+        rest.append(ListFlowable(
             [ListItem(_p(b, st["body"]), leftIndent=12, value="•") for b in sec.bullets],
             bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT,
         ))
     if sec.table is not None:
-        out.extend(_table(sec.table, st))
-    out.extend(_figure(f, st) for f in sec.figures)
+        rest.extend(_table(sec.table, st))
+    rest.extend(_figure(f, st) for f in sec.figures)
     for sub in sec.subsections:
-        out.extend(_section(sub, st, "h3"))
-    return out
+        rest.extend(_section(sub, st, "h3"))
+    head: list[Any] = [_p(sec.heading, st[level]), *paras[:1]]
+    tail: list[Any] = paras[1:] + rest
+    if len(paras) <= 1 and tail:
+        # Heading (and its one line) go with the next block: a table, figure or subsection.
+        nxt = tail.pop(0)
+        head += list(nxt._content) if isinstance(nxt, KeepTogether) else [nxt]
+    return [KeepTogether(head), *tail]
 
 
 def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:

@@ -65,6 +65,8 @@ MENAPT_EXPLAINED = (
 """MENAPT said once in plain Danish."""
 MAX_DIFFERENCE_POINTS = 4
 """At most this many differences between groups in "Kort fortalt" (the rest is in the tables)."""
+MAX_PER_PAIR = 2
+"""At most this many of them about the same two groups, so the points are not all alike."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,8 +204,9 @@ def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, fl
                 cells: dict[str, dict[str, tuple[float, float, float]]]) -> list[str]:
     """The share low on several dimensions and the 3-5 largest real differences.
 
-    Differences are ranked by their size as shown in the tables; a pair of groups is named once
-    (never also the mirrored pair), and each variable at most once.
+    Differences are ranked by their size as shown in the tables; a comparison is named once
+    (never also the mirrored one), each variable at most once and each pair of groups at most
+    :data:`MAX_PER_PAIR` times.
     """
     points = []
     if data.low_several:
@@ -214,7 +217,7 @@ def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, fl
         elif hit is not None:
             points.append(f"{v.label}: {SUPPRESSED_SENTENCE}")
     labels = {v.id: v for v in data.variables}
-    found: list[tuple[float, str, str]] = []
+    found: list[tuple[float, str, frozenset[str], str]] = []
     seen: set[tuple[str, frozenset[str]]] = set()
     if data.differences is not None:
         for rec in data.differences.to_dict("records"):
@@ -234,13 +237,16 @@ def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, fl
             if math.isnan(diff) or shown_value(var, abs(diff)) == 0:
                 continue
             sentence = difference_sentence(var, a, lower_first(b), diff, True, shown)
-            found.append((abs(diff), var.id, f"{var.label}: {sentence}"))
+            found.append((abs(diff), var.id, frozenset((a, b)), f"{var.label}: {sentence}"))
     found.sort(key=lambda x: -x[0])
-    chosen, used_vars = [], set()
-    for _, vid, text in found:
-        if vid in used_vars:
+    chosen: list[str] = []
+    used_vars: set[str] = set()
+    pair_count: dict[frozenset[str], int] = {}
+    for _, vid, groups, text in found:
+        if vid in used_vars or pair_count.get(groups, 0) >= MAX_PER_PAIR:
             continue
         used_vars.add(vid)
+        pair_count[groups] = pair_count.get(groups, 0) + 1
         chosen.append(text)
         if len(chosen) == MAX_DIFFERENCE_POINTS:
             break
