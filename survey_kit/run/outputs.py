@@ -132,11 +132,14 @@ def _contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _design_flags(result: RunResult) -> dict[str, bool]:
-    """Whether the answers are weighted to margins and the design is stratified/clustered."""
-    cfg = result.config
-    return {"weighted": result.design.weighting is not None,
-            "clustered": bool(cfg.psu or cfg.strata)}
+def _weighted(result: RunResult) -> bool:
+    """Whether the answers are weighted to register margins."""
+    return result.design.weighting is not None
+
+
+def _clustered(result: RunResult) -> bool:
+    """Whether the design has strata or clusters (else a simple random sample)."""
+    return bool(result.config.psu or result.config.strata)
 
 
 def _rule(cfg: RunConfig, extra: Sequence[str] = ()) -> SuppressionRule:
@@ -172,7 +175,7 @@ def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFr
                 cfg.year), banner=banner, title=f"{cfg.name} – signifikanstabeller",
             sources=_sources(result), created=created,
             alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
-            method_notes=_method_notes(result), **_design_flags(result),
+            method_notes=_method_notes(result), weighted=_weighted(result), clustered=_clustered(result),
         )
         write_significance_workbook(data, out / "signifikanstabeller.xlsx")
         write_tidy_csv(data, out / "signifikanstabeller.csv")
@@ -291,7 +294,7 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         area_id=area, comparison_groups=groups, rounds=rounds, round_column=cfg.year,
         group_column=cfg.group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
-        **_design_flags(result),
+        weighted=_weighted(result), clustered=_clustered(result),
     )
     return data, sup.log
 
@@ -327,7 +330,7 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> tuple[pd.DataF
         low_several="low_several" if "low_several" in a.variables.shares else "",
         differences=differences, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
-        **_design_flags(result),
+        weighted=_weighted(result), clustered=_clustered(result),
     )
     render_youth_html(data, out / "livsmestring.html")
     render_youth_pdf(data, out / "livsmestring.pdf")
