@@ -175,7 +175,8 @@ def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFr
                 cfg.year), banner=banner, title=f"{cfg.name} – signifikanstabeller",
             sources=_sources(result), created=created,
             alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
-            method_notes=_method_notes(result), weighted=_weighted(result), clustered=_clustered(result),
+            method_notes=_method_notes(result), weighted=_weighted(result),
+            clustered=_clustered(result),
         )
         write_significance_workbook(data, out / "signifikanstabeller.xlsx")
         write_tidy_csv(data, out / "signifikanstabeller.csv")
