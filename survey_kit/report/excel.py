@@ -42,6 +42,11 @@ FIRST_BODY_ROW = 3 + HEADER_ROWS
 """Sheet row (0-based) of the first table row: title, subtitle, blank, three header rows."""
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+_DANGLING = frozenset({
+    "i", "på", "af", "om", "til", "med", "for", "fra", "ved", "og", "eller", "en", "et", "de",
+    "den", "det", "at", "som", "under", "over", "mellem", "efter", "før", "uden",
+})
+"""Short words a cut name should not end on."""
 
 
 def _cut_words(text: str, limit: int) -> str:
@@ -54,8 +59,12 @@ def _cut_words(text: str, limit: int) -> str:
         return text
     cut = text[: limit + 1]
     space = cut.rfind(" ")
-    head = cut[:space] if space > 0 else text[:limit]
-    return head.rstrip(" -–,;.") or text[:limit].rstrip()
+    if space <= 0:
+        return text[:limit].rstrip()
+    words = cut[:space].split()
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()  # "Grundlæggende tryg i" -> "Grundlæggende tryg"
+    return " ".join(words).rstrip(" -–,;.") or text[:limit].rstrip()
 
 
 def sheet_name(label: str, used: set[str]) -> str:
@@ -71,6 +80,8 @@ def sheet_name(label: str, used: set[str]) -> str:
     ('Tilfredshed boligområdet', 'Tilfredshed boligområdet (2)')
     >>> sheet_name("Stemte ved seneste kommunalvalg (2017)", used)
     'Stemte ved seneste kommunalvalg'
+    >>> sheet_name("Grundlæggende tryg i boligområdet", used)
+    'Grundlæggende tryg'
     """
     clean = display_label(" ".join(_BAD_SHEET_CHARS.sub(" ", label).split()))
     base = _cut_words(clean, 31) or "Ark"
@@ -269,8 +280,8 @@ def write_index_sheet(
         df_text = ("Konfidensintervaller og test bygger på t-fordelingen med frihedsgrader = "
                    "antal klynger (PSU) minus antal strata.")
     else:
-        df_text = ("Konfidensintervaller og test bygger på t-fordelingen for en simpel tilfældig "
-                   "stikprøve (frihedsgrader = antal besvarelser minus 1).")
+        df_text = ("Konfidensintervaller og test bygger på t-fordelingen som for en simpel "
+                   "tilfældig stikprøve.")
     reading = [
         "Andele vises i procent, dimensionsscorer på en skala fra 0 til 100.",
         "Bogstaverne (A, B, ...) navngiver kolonnerne. Et bogstav ved et tal betyder, at tallet"
