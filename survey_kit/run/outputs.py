@@ -72,7 +72,8 @@ def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
 def _breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
     out = []
     for cols in breakdowns(cfg):
-        heading = " og ".join(HEADINGS.get(c, c) for c in cols).capitalize()
+        parts = [HEADINGS.get(c, c) for c in cols]
+        heading = " og ".join([parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])])
         out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
                              _levels(estimates, cols, cfg)))
     return tuple(out)
@@ -326,7 +327,16 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> tuple[pd.DataF
         diff = _hide_crossed(a.summary_contrasts, sup.estimates, cols, cfg)
         differences = diff.assign(group_a=diff["group_a"].map(lambda x: _cross_label(cfg, x)),
                                   group_b=diff["group_b"].map(lambda x: _cross_label(cfg, x)))
+    est = a.summary_estimates
+    crossed = est[cols].dropna().drop_duplicates().sort_values(cols, ascending=False)
+    cross = Breakdown(tuple(cols), "Køn og MENAPT-baggrund", tuple(
+        (tuple(row), _cross_label(cfg, " / ".join(str(x) for x in row)))
+        for row in crossed.itertuples(index=False)))
+    ages = tuple((a_, _label(cfg, "age_group", a_))
+                 for a_ in sorted(est["age_group"].dropna().unique())) \
+        if "age_group" in est.columns else ()
     data = YouthSummaryInput(
+        cross=cross, age=Breakdown("age_group", "Alder", ages),
         estimates=sup.estimates, variables=infos,
         low_several="low_several" if "low_several" in a.variables.shares else "",
         differences=differences, alpha=round(1 - cfg.level, 10),
