@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from survey_kit.run.config import RunConfig, load_config
 from survey_kit.spec import Questionnaire, load_questionnaire
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
     log = stages.RunLog()
     timings: dict[str, float] = {}
 
-    def timed(name: str, fn: Callable[[], object]) -> object:
+    def timed(name: str, fn: Callable[[], T]) -> T:
         progress(name)
         start = time.perf_counter()
         out = fn()
@@ -71,29 +73,22 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
 
     q = load_questionnaire(cfg.questionnaire)
     raw = timed("read", lambda: stages.read_inputs(cfg, log))
-    assert isinstance(raw, pd.DataFrame)
     stages.check_required(cfg, raw)
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
-    assert isinstance(report, ValidationReport)
     rejects = stages.rejects_with_source(report, raw)
     scored = timed("score", lambda: stages.score(q, report.valid, log))
-    assert isinstance(scored, pd.DataFrame)
-    extra: list[str] = []
+    extra: dict[str, str] = {}
     if cfg.survey == "livsmestring":
         dims = [d.id for d in q.dimensions]
         scored = scored.assign(low_several=low_on_several(
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
-        extra.append("low_several")
+        extra["low_several"] = (
+            f"Lav score på mindst {cfg.low_min_dimensions} af {len(dims)} områder")
     scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
     margins = stages.load_margins(cfg)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
-    assert isinstance(design, Design)
     variables = analysis.run_variables(q, scored, extra)
-    if "low_several" in extra:
-        variables.labels["low_several"] = (
-            f"Lav score på mindst {cfg.low_min_dimensions} af {len(q.dimensions)} områder")
     result = timed("analyse", lambda: analysis.analyse(design, cfg, variables))
-    assert isinstance(result, analysis.Analysis)
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
     return RunResult(cfg, q, report, rejects, design, result, log, timings)

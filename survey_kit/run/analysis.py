@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,9 +54,10 @@ class Analysis:
     summary_contrasts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
-def run_variables(q: Questionnaire, scored: pd.DataFrame, extra_shares: Sequence[str] = ()
-                  ) -> Variables:
-    """Dimension scores + index, and the share indicators of the headline items."""
+def run_variables(q: Questionnaire, scored: pd.DataFrame,
+                  extra_shares: Mapping[str, str] | None = None) -> Variables:
+    """Dimension scores + index, the share indicators of the headline items, and any extra
+    0/1 indicators the run derived (id -> Danish label)."""
     labels = {dim.id: dim.label for dim in q.dimensions}
     labels["index"] = q.index.label if getattr(q.index, "label", None) else "Samlet indeks"
     shares: list[str] = []
@@ -69,8 +70,9 @@ def run_variables(q: Questionnaire, scored: pd.DataFrame, extra_shares: Sequence
             labels[col] = text[:1].upper() + text[1:]
             if not item.positive_favourable:
                 unfavourable.append(col)
-    for col in extra_shares:
+    for col, label in (extra_shares or {}).items():
         shares.append(col)
+        labels[col] = label
     scores = [dim.id for dim in q.dimensions] + ["index"]
     return Variables(tuple(scores), tuple(shares), labels, tuple(unfavourable))
 

@@ -158,16 +158,16 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+def _significance(result: RunResult, out: Path, created: str) -> pd.DataFrame:
     """Suppressed tables, the significance workbook, tidy CSVs and charts."""
     cfg = result.config
     sup = suppress(result.analysis.estimates, _contrast_sets(result), _rule(cfg))
     infos = variable_infos(result)
-    groups = tuple((g, _label(cfg, cfg.group, g)) for g in cfg.groups) if cfg.group else ()
-    rounds = tuple(sorted(result.analysis.estimates[cfg.year].dropna().unique())) \
-        if cfg.year else ()
-    written = []
+    est = result.analysis.estimates
     if cfg.group and cfg.year:
+        ids = cfg.groups or tuple(sorted(est[cfg.group].dropna().unique()))
+        groups = tuple((g, _label(cfg, cfg.group, g)) for g in ids)
+        rounds = tuple(sorted(est[cfg.year].dropna().unique()))
         banner = Banner(group_column=cfg.group, groups=groups, round_column=cfg.year,
                         rounds=rounds, breakdowns=_breakdowns(cfg, result.analysis.estimates))
         data = SignificanceInput(
@@ -181,20 +181,16 @@ def _significance(result: RunResult, out: Path, created: str) -> tuple[pd.DataFr
         )
         write_significance_workbook(data, out / "signifikanstabeller.xlsx")
         write_tidy_csv(data, out / "signifikanstabeller.csv")
-        written += ["signifikanstabeller.xlsx", "signifikanstabeller.csv"]
         figures = out / "figurer"
         figures.mkdir()
         make_charts(sup.estimates, infos, banner, figures,
-                    profile_group=cfg.focus_group or cfg.groups[0])
-        written.append("figurer/")
+                    profile_group=cfg.focus_group or ids[0])
     _write_csv(sup.estimates, out / "estimater.csv")
     contrasts = result.analysis.contrasts
     if not contrasts.empty:
         _write_csv(_suppressed_contrasts(contrasts, sup.estimates, cfg),
                    out / "sammenligninger.csv")
-        written.append("sammenligninger.csv")
-    written.append("estimater.csv")
-    return sup.log, written
+    return sup.log
 
 
 def _suppressed_contrasts(contrasts: pd.DataFrame, estimates: pd.DataFrame, cfg: RunConfig
@@ -247,17 +243,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "omraade"
 
 
-def _area_summaries(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+def _area_summaries(result: RunResult, out: Path, created: str) -> pd.DataFrame:
     """One resident summary per area of the focus group, HTML and PDF."""
     cfg, a = result.config, result.analysis
     if a.area_estimates.empty or not (cfg.group and cfg.year):
-        return pd.DataFrame(), []
+        return pd.DataFrame()
     infos = variable_infos(result)
     rounds = tuple(sorted(a.area_estimates[cfg.year].dropna().unique()))
     others = [g for g in cfg.groups if g != cfg.focus_group]
     folder = out / "omraader"
     folder.mkdir()
-    logs, written, jobs, used = [], [], [], set()
+    logs, jobs, used = [], [], set()
     for area in sorted(set(a.area_contrasts["area"].dropna())):
         data, log = _area_input(result, str(area), others, rounds, infos, created)
         stem = _slug(str(area))
@@ -265,10 +261,9 @@ def _area_summaries(result: RunResult, out: Path, created: str) -> tuple[pd.Data
             stem += "-x"
         used.add(stem)
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
-        written += [f"omraader/{stem}.html", f"omraader/{stem}.pdf"]
         logs.append(log.assign(area=str(area)))
     _render_all(jobs)
-    return pd.concat(logs, ignore_index=True), written
+    return pd.concat(logs, ignore_index=True)
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
@@ -316,7 +311,7 @@ def _render_all(jobs: list[tuple[AreaSummaryInput, Path, Path]]) -> None:
         list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
-def _youth_summary(result: RunResult, out: Path, created: str) -> tuple[pd.DataFrame, list[str]]:
+def _youth_summary(result: RunResult, out: Path, created: str) -> pd.DataFrame:
     """The livsmestring summary for the youth workers, HTML and PDF."""
     cfg, a = result.config, result.analysis
     infos = variable_infos(result)
@@ -345,7 +340,7 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> tuple[pd.DataF
     )
     render_youth_html(data, out / "livsmestring.html")
     render_youth_pdf(data, out / "livsmestring.pdf")
-    return sup.log, ["livsmestring.html", "livsmestring.pdf"]
+    return sup.log
 
 
 def _cross_label(cfg: RunConfig, value: object) -> str:
@@ -411,25 +406,17 @@ def _manifest(result: RunResult, out: Path, suppression: pd.DataFrame, created: 
 
 def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
     """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will
-    be moved, recorded in the manifest); returns the file names."""
+    be moved, recorded in the manifest); returns the written files, relative to ``out``."""
     cfg = result.config
     created = dt.date.today().isoformat()
-    files: list[str] = []
-    logs = []
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    log, written = _significance(result, out, created)
+    logs = [_significance(result, out, created).assign(table="significance")]
     timings["write significance tables and charts"] = time.perf_counter() - start
-    logs.append(log.assign(table="significance"))
-    files += written
     start = time.perf_counter()
-    if cfg.survey == "livsmestring":
-        log, written = _youth_summary(result, out, created)
-    else:
-        log, written = _area_summaries(result, out, created)
+    summary = _youth_summary if cfg.survey == "livsmestring" else _area_summaries
+    logs.append(summary(result, out, created).assign(table="summary"))
     timings["write summaries"] = time.perf_counter() - start
-    logs.append(log.assign(table="summary"))
-    files += written
     control = out / "kontrol"
     control.mkdir()
     _write_csv(result.rejects, control / "afviste_svar.csv")
@@ -437,13 +424,11 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     if weighting is not None:
         _write_csv(weighting.margins, control / "vaegtning_marginer.csv")
         _write_csv(weighting.to_frame(), control / "vaegtning_grupper.csv")
-        files += ["kontrol/vaegtning_marginer.csv", "kontrol/vaegtning_grupper.csv"]
-    files.append("kontrol/afviste_svar.csv")
-    suppression = pd.concat([x for x in logs if len(x)], ignore_index=True) if any(
-        len(x) for x in logs) else pd.DataFrame(columns=["reason"])
+    logs = [log for log in logs if len(log)]
+    suppression = (pd.concat(logs, ignore_index=True) if logs
+                   else pd.DataFrame(columns=["reason"]))
     _write_csv(suppression, control / "undertrykkelse.csv")
-    files.append("kontrol/undertrykkelse.csv")
     manifest = _manifest(result, out, suppression, created, timings, str(target or out))
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
-    return [*files, "manifest.json"]
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
