@@ -95,6 +95,9 @@ def domain_sums(
              ) -> np.ndarray:
         return np.bincount(keys, weights=vals, minlength=bins + 1)[:bins].reshape(shape)
 
+    # work buffers reused for every variable (fresh arrays cost page faults at this size)
+    w, wy, tmp = (np.empty(weights.shape[0]) for _ in range(3))
+    positive = weights > 0
     for v, name in enumerate(variables):
         if name not in cache:
             y = numeric_column(data, name)
@@ -102,15 +105,16 @@ def domain_sums(
             cache[name] = (np.where(valid, y, 0.0), valid)
         y0, valid = cache[name]
         # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
-        w = weights * valid
-        wy = w * y0
-        for label, vals in (("W", w), ("S", wy), ("S2", wy * y0), ("W2", w * w),
-                            ("n", w > 0)):
-            acc[label][v] = sums(key, vals, PD, (P, D))
+        np.multiply(weights, valid, out=w)
+        np.multiply(w, y0, out=wy)
+        acc["W"][v] = sums(key, w, PD, (P, D))
+        acc["S"][v] = sums(key, wy, PD, (P, D))
+        acc["S2"][v] = sums(key, np.multiply(wy, y0, out=tmp), PD, (P, D))
+        acc["W2"][v] = sums(key, np.multiply(w, w, out=tmp), PD, (P, D))
+        acc["n"][v] = sums(key, np.logical_and(positive, valid, out=tmp), PD, (P, D))
         for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
-            ew = e * w
-            cw[v] = sums(ckey, ew, C * D, (C, D))
-            cwy[v] = sums(ckey, ew * y0, C * D, (C, D))
+            cw[v] = sums(ckey, np.multiply(e, w, out=tmp), C * D, (C, D))
+            cwy[v] = sums(ckey, np.multiply(tmp, y0, out=tmp), C * D, (C, D))
     W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
     mean = _ratio(S, W)
     mu = np.nan_to_num(mean)
