@@ -70,12 +70,20 @@ def _pdf_pages(path: Path) -> int:
 def test_tryghed_run_writes_every_output(tryg_out: Path) -> None:
     for name in ("signifikanstabeller.xlsx", "signifikanstabeller.csv", "estimater.csv",
                  "sammenligninger.csv", "manifest.json", "kontrol/afviste_svar.csv",
-                 "kontrol/undertrykkelse.csv", "kontrol/vaegtning_marginer.csv"):
+                 "kontrol/undertrykkelse.csv", "kontrol/vaegtning_marginer.csv",
+                 "kontrol/reliabilitet.csv"):
         assert (tryg_out / name).is_file(), name
     assert len(list((tryg_out / "omraader").glob("*.html"))) == 66
     assert len(list((tryg_out / "omraader").glob("*.pdf"))) == 66
     assert len(list((tryg_out / "figurer").glob("*.png"))) >= 13
     assert not list(tryg_out.parent.glob(".tryghed*")), "temporary folders left behind"
+
+
+def test_reliability_per_dimension(tryg_out: Path) -> None:
+    table = pd.read_csv(tryg_out / "kontrol" / "reliabilitet.csv")
+    assert set(table["dimension"]) == {d.id for d in sk.load_questionnaire("tryghed_trivsel")
+                                       .dimensions}
+    assert table["alpha"].between(0, 1).all()
 
 
 def test_workbook_sheets_and_cells(tryg_out: Path) -> None:

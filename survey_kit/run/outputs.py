@@ -41,6 +41,7 @@ from survey_kit.report import (
 from survey_kit.report.escape import neutralise_frame
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup, render_area
 from survey_kit.report.youth import YouthSummaryInput, render_youth_html, render_youth_pdf
+from survey_kit.respondents import reliability_table
 from survey_kit.run.analysis import UNIT, breakdowns
 from survey_kit.run.config import RunConfig
 
@@ -420,6 +421,8 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     control = out / "kontrol"
     control.mkdir()
     _write_csv(result.rejects, control / "afviste_svar.csv")
+    _write_csv(reliability_table(result.questionnaire, result.design.data,
+                                 weights=result.design.weights), control / "reliabilitet.csv")
     weighting = result.design.weighting
     if weighting is not None:
         _write_csv(weighting.margins, control / "vaegtning_marginer.csv")
