@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -253,8 +254,9 @@ def main() -> None:
     stamp = dt.date.today().isoformat()
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    header = (f"# survey_kit benchmark {stamp}\n\nMachine: {resource.getpagesize()} B pages, "
-              f"Python {sys.version.split()[0]}; each size in its own process; "
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    header = (f"# survey_kit benchmark {stamp}\n\nMachine: {os.cpu_count()} cores, "
+              f"{memory:.0f} GiB; Python {sys.version.split()[0]}; each size in its own process; "
               f"R: {'yes' if use_r else 'not installed or skipped'}.\n\n")
     (results / f"{stamp}.md").write_text(header + text + "\n")
     print(text)
