@@ -35,7 +35,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from survey_kit.report.document import FigureBlock, Section, SummaryDocument, TableBlock
+from survey_kit.report.document import (
+    FigureBlock,
+    Section,
+    SummaryDocument,
+    TableBlock,
+    render_html,
+)
 
 FONT = "SurveyKitSans"
 FONT_BOLD = "SurveyKitSans-Bold"
@@ -210,4 +216,10 @@ def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["register_fonts", "render_pdf", "styles"]
+def write_document(doc: SummaryDocument, html_path: str | Path, pdf_path: str | Path) -> None:
+    """Write one document as self-contained HTML and as PDF (its figures are drawn once)."""
+    Path(html_path).write_text(render_html(doc), encoding="utf-8")
+    render_pdf(doc, pdf_path)
+
+
+__all__ = ["register_fonts", "render_pdf", "styles", "write_document"]

@@ -37,7 +37,7 @@ from survey_kit.report.inputs import (
     key_text,
     raise_if,
 )
-from survey_kit.report.pdf import render_pdf
+from survey_kit.report.pdf import render_pdf, write_document
 from survey_kit.report.text import (
     SUPPRESSED_SENTENCE,
     adjust_text,
@@ -489,9 +489,7 @@ def render_area_pdf(data: AreaSummaryInput, path: str | Path) -> Path:
 
 def render_area(data: AreaSummaryInput, html_path: str | Path, pdf_path: str | Path) -> None:
     """Render one area summary as HTML and PDF from a single document (figures drawn once)."""
-    doc = build_area_document(data)
-    Path(html_path).write_text(render_html(doc), encoding="utf-8")
-    render_pdf(doc, pdf_path)
+    write_document(build_area_document(data), html_path, pdf_path)
 
 
 __all__ = [

@@ -34,7 +34,7 @@ from survey_kit.report.inputs import (
     key_text,
     raise_if,
 )
-from survey_kit.report.pdf import render_pdf
+from survey_kit.report.pdf import render_pdf, write_document
 from survey_kit.report.resident import (
     direction_note,
     footer_line,
@@ -318,6 +318,11 @@ def render_youth_pdf(data: YouthSummaryInput, path: str | Path) -> Path:
     return render_pdf(build_youth_document(data), path)
 
 
+def render_youth(data: YouthSummaryInput, html_path: str | Path, pdf_path: str | Path) -> None:
+    """Render the livsmestring summary as HTML and PDF from a single document."""
+    write_document(build_youth_document(data), html_path, pdf_path)
+
+
 __all__ = [
     "MENAPT_EXPLAINED",
     "YOUTH_AGE",
@@ -325,6 +330,7 @@ __all__ = [
     "YouthSummaryInput",
     "build_youth_document",
     "low_several_sentence",
+    "render_youth",
     "render_youth_html",
     "render_youth_pdf",
 ]

@@ -40,7 +40,7 @@ from survey_kit.report import (
 )
 from survey_kit.report.escape import neutralise_frame
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup, render_area
-from survey_kit.report.youth import YouthSummaryInput, render_youth_html, render_youth_pdf
+from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.respondents import reliability_table
 from survey_kit.run.analysis import UNIT, breakdowns
 from survey_kit.run.config import RunConfig
@@ -339,8 +339,7 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> pd.DataFrame:
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=_weighted(result), clustered=_clustered(result),
     )
-    render_youth_html(data, out / "livsmestring.html")
-    render_youth_pdf(data, out / "livsmestring.pdf")
+    render_youth(data, out / "livsmestring.html", out / "livsmestring.pdf")
     return sup.log
 
 
