@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from survey_kit.compare.contrasts import design_rows
 from survey_kit.errors import EstimationError
+from survey_kit.estimate.distributions import chi2_sf, f_sf
 from survey_kit.estimate.domains import check_columns
 
 if TYPE_CHECKING:
@@ -163,8 +163,8 @@ def _result(
     if statistic == "F":
         d0 = trace**2 / float(np.trace(delta @ delta))
         value = pearson / trace
-        p_value = float(stats.f.sf(value, d0, d0 * nu))
+        p_value = float(f_sf(value, d0, d0 * nu))
         return ChisqResult(value, d0, d0 * nu, p_value, pearson, eigen, table, "F")
     k = delta.shape[0]
-    p_value = float(stats.chi2.sf(pearson / (trace / k), k))
+    p_value = float(chi2_sf(pearson / (trace / k), k))
     return ChisqResult(pearson, float(k), float("inf"), p_value, pearson, eigen, table, "Chisq")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from survey_kit.compare.contrasts import design_degf, design_rows
 from survey_kit.compare.formula import ModelFrame, model_frame, rebuild
 from survey_kit.compare.table import check_level
 from survey_kit.errors import EstimationError
+from survey_kit.estimate.distributions import t_ppf, t_sf
 from survey_kit.estimate.result import Estimate
 
 if TYPE_CHECKING:
@@ -21,12 +20,19 @@ if TYPE_CHECKING:
 
 #: Family names (R's) and their statsmodels families; all with the canonical link.
 FAMILIES = {
-    "gaussian": sm.families.Gaussian,
-    "binomial": sm.families.Binomial,
-    "quasibinomial": sm.families.Binomial,
-    "poisson": sm.families.Poisson,
-    "quasipoisson": sm.families.Poisson,
+    "gaussian": "Gaussian",
+    "binomial": "Binomial",
+    "quasibinomial": "Binomial",
+    "poisson": "Poisson",
+    "quasipoisson": "Poisson",
 }
+
+
+def _family(name: str) -> Any:
+    """The statsmodels family object (statsmodels is imported only when a GLM is fitted)."""
+    from statsmodels.genmod import families
+
+    return getattr(families, FAMILIES[name])()
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,8 @@ class GlmResult:
         ``summary(svyglm(...))$coefficients`` and ``confint(..., df=df.residual)``)."""
         se = np.sqrt(np.diag(self.vcov))
         stat = self.coef / se
-        q = stats.t.ppf(0.5 + self.level / 2, self.df) if self.df > 0 else np.nan
-        p = 2 * stats.t.sf(np.abs(stat), self.df) if self.df > 0 else np.full(se.shape, np.nan)
+        q = t_ppf(0.5 + self.level / 2, self.df) if self.df > 0 else np.nan
+        p = 2 * t_sf(np.abs(stat), self.df) if self.df > 0 else np.full(se.shape, np.nan)
         return pd.DataFrame({"term": list(self.terms), "estimate": self.coef, "se": se,
                              "statistic": stat, "p_value": p, "ci_low": self.coef - q * se,
                              "ci_high": self.coef + q * se, "df": self.df})
@@ -89,7 +95,9 @@ class GlmResult:
 
 def _fit(frame: ModelFrame, weights: np.ndarray, family: str) -> np.ndarray:
     """Weighted maximum-likelihood coefficients (IRLS to a tight tolerance)."""
-    model = sm.GLM(frame.y, frame.X, family=FAMILIES[family](),
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    model = GLM(frame.y, frame.X, family=_family(family),
                    var_weights=weights / weights.mean())
     result = model.fit(tol=1e-13, maxiter=200)
     return np.asarray(result.params, dtype=float)
@@ -99,7 +107,7 @@ def _influence(
     frame: ModelFrame, weights: np.ndarray, coef: np.ndarray, family: str
 ) -> np.ndarray:
     """Per model row ``w (y - mu) mu.eta / V(mu) x (Xᵀ W X)⁻¹`` (svyglm's estfun × A⁻¹)."""
-    fam = FAMILIES[family]()
+    fam = _family(family)
     eta = frame.X @ coef
     mu = fam.link.inverse(eta)
     mu_eta = fam.link.inverse_deriv(eta)
@@ -168,7 +176,7 @@ def predicted_margins(fit: GlmResult, by: str, level: float) -> Estimate:
     if by not in data.columns:
         raise EstimationError(f"predicted_margins: {by!r} is not a column of the design's data")
     levels = np.sort(data[by].dropna().unique())
-    fam = FAMILIES[fit.family]()
+    fam = _family(fit.family)
     w = fit.design.weights.to_numpy()[fit.frame.rows]
     total = w.sum()
     values = np.zeros((len(fit.design), levels.size))
@@ -193,7 +201,7 @@ def _margin_estimate(
     check_level(level)
     df = design_degf(fit.design)
     se = np.sqrt(np.maximum(np.diag(vcov), 0.0))
-    q = stats.t.ppf(0.5 + level / 2, df) if df > 0 else np.nan
+    q = t_ppf(0.5 + level / 2, df) if df > 0 else np.nan
     table = pd.DataFrame({"variable": fit.frame.response, by: levels, "estimate": margins,
                           "se": se, "ci_low": margins - q * se, "ci_high": margins + q * se,
                           "df": df, "deff": np.nan, "n": fit.n})

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from survey_kit.compare.multiplicity import adjust_by_family, check_method
 from survey_kit.errors import EstimationError
+from survey_kit.estimate.distributions import t_ppf, t_sf
 
 #: The fixed columns of a contrast table, after ``variable`` and the ``by`` columns.
 CONTRAST_COLUMNS = (
@@ -123,8 +123,8 @@ def t_tests(
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.where(testable, difference / se, np.nan)
     if df > 0:
-        p = 2 * stats.t.sf(np.abs(stat), df)
-        half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+        p = 2 * t_sf(np.abs(stat), df)
+        half = float(t_ppf(0.5 + level / 2, df)) * se
     else:
         p = np.full(stat.shape, np.nan)
         half = np.full(stat.shape, np.nan)

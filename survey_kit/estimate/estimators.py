@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from survey_kit.errors import EstimationError
+from survey_kit.estimate.distributions import beta_ppf, t_ppf
 from survey_kit.estimate.domains import check_columns
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
@@ -201,7 +201,7 @@ def _frame(
 def _t_quantile(level: float, df: int) -> float:
     if not 0 < level < 1:
         raise EstimationError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
-    return float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else np.nan
+    return float(t_ppf(0.5 + level / 2, df)) if df > 0 else np.nan
 
 
 def estimate_means(
@@ -272,8 +272,8 @@ def proportion_ci(
             blow, bhigh = proportion_ci(p, se, df, level, "beta", n_rows)
             return np.where(edge, blow, low), np.where(edge, bhigh, high)
         n_eff = np.where(se > 0, p * (1 - p) / se**2, n_rows)
-        ratio = stats.t.ppf(alpha / 2, np.maximum(n_rows - 1, 1)) / stats.t.ppf(alpha / 2, df)
+        ratio = t_ppf(alpha / 2, np.maximum(n_rows - 1, 1)) / t_ppf(alpha / 2, df)
         n_eff = n_eff * ratio**2
-        low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
-        high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+        low = beta_ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+        high = beta_ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
     return np.where(p <= 0, 0.0, low), np.where(p >= 1, 1.0, high)
