@@ -326,17 +326,35 @@ class Design:
 
         return rake_design(self, targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
 
-    def calibrate(self, targets: pd.DataFrame, **kwargs: Any) -> Design:
-        """Calibrate the weights (linear/GREG, raking or logit distance, optional bounds)."""
+    def calibrate(
+        self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
+        calfun: str = "linear", bounds: tuple[float, float] | None = None,
+        max_iter: int = 100, tol: float = 1e-10,
+    ) -> Design:
+        """Calibrate the weights to the margins in ``targets`` (same layout as :meth:`rake`)
+        with the linear (GREG), raking or logit distance; ``bounds`` limit new / old weight
+        during the fit (R: ``calibrate(design, formula, population, calfun=, bounds=)``)."""
         from survey_kit.design.weighting import calibrate_design
 
-        return calibrate_design(self, targets, **kwargs)
+        return calibrate_design(self, targets, by=by, calfun=calfun, bounds=bounds,
+                                max_iter=max_iter, tol=tol)
 
-    def trim(self, **kwargs: Any) -> Design:
-        """Trim extreme weights and redistribute the trimmed amount (see ``trim_design``)."""
+    def trim(
+        self, lower: float | None = None, upper: float | None = None,
+        relative: bool | str = False, by: str | Sequence[str] | None = None,
+        method: str = "proportional", rerake: pd.DataFrame | None = None,
+        rerake_by: str | Sequence[str] | None = None, max_rounds: int = 20,
+    ) -> Design:
+        """Trim weights to ``[lower, upper]`` (absolute, or multiples of the group median with
+        ``relative=True``) and spread the trimmed amount over the other weights of the same
+        ``by`` group (``method="proportional"``, or ``"equal"`` as R's ``trimWeights``);
+        with ``rerake=targets`` trim and re-rake until both hold.  The calibration history
+        is kept, as R does."""
         from survey_kit.design.trimming import trim_design
 
-        return trim_design(self, **kwargs)
+        return trim_design(self, lower=lower, upper=upper, relative=relative, by=by,
+                           method=method, rerake=rerake, rerake_by=rerake_by,
+                           max_rounds=max_rounds)
 
 
 def _reorder_domains(result: Estimate, by: list[str]) -> Estimate:
