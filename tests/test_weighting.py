@@ -287,3 +287,18 @@ def test_rake_invariant_to_row_order_and_weight_scale(seed: int, scale: float) -
     shuffled = df.iloc[perm]
     moved = rake_weights(shuffled, scale * shuffled["w"].to_numpy(), tg, by="g").weights
     np.testing.assert_allclose(moved, base[perm], rtol=1e-8)
+
+
+def test_yes_no_levels_match_across_spellings() -> None:
+    """A 0/1 column (as SPSS stores it) is raked to True/False register margins."""
+    demo = sk.datasets.load_demo()
+    data = demo.tryghed[demo.tryghed["year"] == 2021]
+    targets = demo.margins[demo.margins["year"] == 2021]
+    base = sk.Design(data, weight="design_weight", strata="stratum", psu="psu",
+                     lonely_psu="adjust")
+    as_bool = base.rake(targets, by=["year", "group"])
+    numeric = data.assign(menapt=data["menapt"].astype(int))
+    as_int = sk.Design(numeric, weight="design_weight", strata="stratum", psu="psu",
+                       lonely_psu="adjust").rake(targets, by=["year", "group"])
+    np.testing.assert_allclose(as_int.weights.to_numpy(), as_bool.weights.to_numpy(),
+                               rtol=1e-12)

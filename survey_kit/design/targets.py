@@ -85,6 +85,29 @@ def label(value: object) -> str:
     return str(value)
 
 
+def boolean_aliases(sample: Sequence[str], targets: Sequence[str]) -> list[str]:
+    """Target levels rewritten to the sample's spelling of a yes/no variable.
+
+    SPSS and CSV files often hold a boolean as 0/1 while register margins say True/False
+    (or the other way round); such levels are matched, anything else is left as it is.
+
+    Examples
+    --------
+    >>> boolean_aliases(["0", "1"], ["True", "False"])
+    ['1', '0']
+    >>> boolean_aliases(["True", "False"], ["1", "0"])
+    ['True', 'False']
+    >>> boolean_aliases(["a", "b"], ["1", "0"])
+    ['1', '0']
+    """
+    numeric, words = {"0", "1"}, {"True", "False"}
+    if set(sample) <= numeric and set(targets) <= words:
+        return ["1" if t == "True" else "0" for t in targets]
+    if set(sample) <= words and set(targets) <= numeric:
+        return ["True" if t == "1" else "False" for t in targets]
+    return list(targets)
+
+
 def factorize_labels(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes (``-1`` for missing) and distinct text labels of a column, fast on large data.
 
@@ -234,9 +257,10 @@ def _variable_margin(column: pd.Series, tv: pd.DataFrame, group_codes: np.ndarra
     table = np.full((n_groups, n_levels), -1, dtype=np.int64)
     t_groups = tv[GROUP].to_numpy(dtype=np.int64)
     t_levels = [str(v) for v in tv["level"]]
+    t_match = boolean_aliases(labels, t_levels)
     t_totals = tv["total"].to_numpy(dtype=float)
     for k in range(len(tv)):
-        g, lev, total = int(t_groups[k]), position.get(t_levels[k], -1), float(t_totals[k])
+        g, lev, total = int(t_groups[k]), position.get(t_match[k], -1), float(t_totals[k])
         n = int(counts[g, lev]) if g >= 0 and lev >= 0 else 0
         where = f"{_describe(tv.iloc[k], by)}variable {name!r}, level {t_levels[k]!r}"
         if n == 0 and total > 0 and g >= 0:
