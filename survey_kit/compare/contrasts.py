@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from survey_kit.design.targets import label
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.result import Estimate
 
@@ -63,8 +64,11 @@ def domain_index(keys: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
 def labels(keys: pd.DataFrame) -> np.ndarray:
     """One label per row: the value itself for one column, ``"a / b"`` for several."""
     if keys.shape[1] == 1:
-        return keys.iloc[:, 0].to_numpy(dtype=object)
-    text = keys.astype(str).to_numpy()
+        values = keys.iloc[:, 0].to_numpy(dtype=object)
+        # whole-number floats (a round read from SPSS as 2021.0) are shown as integers
+        return np.array([int(v) if isinstance(v, float | np.floating) and float(v).is_integer()
+                         else v for v in values], dtype=object)
+    text = [[label(v) for v in row] for row in keys.to_numpy(dtype=object)]
     return np.array([" / ".join(row) for row in text], dtype=object)
 
 
