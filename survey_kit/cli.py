@@ -125,7 +125,14 @@ def default_rejects_path(data_path: Path) -> Path:
 
 
 def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:
-    """Write a DataFrame as UTF-8 CSV via a temporary file, so no partial file remains."""
+    """Write a DataFrame as UTF-8 CSV via a temporary file, so no partial file remains.
+
+    Text cells are made formula-safe: a rejected value such as ``=HYPERLINK(...)`` must not
+    run when the rejects file is opened in a spreadsheet.
+    """
+    from survey_kit.report.escape import neutralise_frame
+
+    frame = neutralise_frame(frame)
     handle, tmp_name = tempfile.mkstemp(suffix=".csv", prefix=f".{target.stem}.",
                                         dir=target.parent)
     os.close(handle)

@@ -97,3 +97,13 @@ def test_console_entry_point_without_traceback(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert ok.returncode == 1 and ok.stdout.count("\n") == 1
+
+
+def test_rejects_file_is_formula_safe(tmp_path: Path) -> None:
+    """A hostile value in the data cannot become a spreadsheet formula in the rejects file."""
+    from survey_kit.cli import write_csv_atomic
+
+    target = tmp_path / "rejects.csv"
+    write_csv_atomic(pd.DataFrame({"row": [1], "value": ["=HYPERLINK(\"http://x\")"]}), target)
+    text = target.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
