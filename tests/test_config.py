@@ -66,3 +66,16 @@ def test_missing_and_invalid_files(tmp_path: Path) -> None:
     cfg = load_config(files)
     assert [f.path for f in cfg.files] == [tmp_path / "a.sav", tmp_path / "b.csv"]
     assert [f.year for f in cfg.files] == [2018, None]
+
+
+def test_demo_command_finds_its_bundled_configurations() -> None:
+    from importlib import resources
+
+    from survey_kit.cli import COMMANDS
+
+    assert {"demo", "run", "validate"} <= set(COMMANDS)
+    configs = resources.files("survey_kit.run") / "configs"
+    for name in ("tryghedsmaaling", "livsmestring"):
+        with resources.as_file(configs / f"{name}.toml") as path:
+            cfg = load_config(path)
+        assert cfg.demo and cfg.questionnaire in ("tryghed_trivsel", "livsmestring")
