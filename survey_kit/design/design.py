@@ -282,7 +282,7 @@ class Design:
                     f"proportion() needs a 0/1 variable: column {name!r} has value "
                     f"{self._data[name][bad].iloc[0]!r} in row {bad[bad].index[0]!r}"
                 )
-        result = self._estimate(names, by, level, "proportion")
+        result = self._estimate(names, by, level, "mean")  # the same numbers, cached once
         table = result.table
         domain, keys = self.domains(by)
         rows_in_domain = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
