@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -44,6 +43,7 @@ from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.respondents import reliability_table
 from survey_kit.run.analysis import UNIT, breakdowns
 from survey_kit.run.config import RunConfig
+from survey_kit.run.stages import file_sha256
 
 if TYPE_CHECKING:
     from survey_kit.pipeline import RunResult
@@ -348,10 +348,6 @@ def _cross_label(cfg: RunConfig, value: object) -> str:
     return _label(cfg, cfg.group, value) if cfg.group else str(value)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _versions() -> dict[str, str]:
     out = {"survey_kit": metadata.version("survey_kit"), "python": platform.python_version()}
     for name in DEPENDENCIES:
@@ -399,7 +395,7 @@ def _manifest(result: RunResult, out: Path, suppression: pd.DataFrame, created: 
             else {},
         },
         "timings_seconds": {k: round(v, 3) for k, v in {**result.timings, **timings}.items()},
-        "outputs": {p.relative_to(out).as_posix(): _sha256(p)
+        "outputs": {p.relative_to(out).as_posix(): file_sha256(p)
                     for p in sorted(out.rglob("*")) if p.is_file()},
     })
 

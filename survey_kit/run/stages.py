@@ -34,7 +34,8 @@ class RunLog:
         self.steps.append({"step": name, "rows_in": rows_in, "rows_out": rows_out, **extra})
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -81,7 +82,8 @@ def read_inputs(cfg: RunConfig, log: RunLog) -> pd.DataFrame:
             df[year_col] = spec.year
         df["source_file"] = spec.path.name
         df["source_row"] = np.arange(1, len(df) + 1)
-        log.inputs.append({"file": str(spec.path), "rows": len(df), "sha256": _sha256(spec.path)})
+        log.inputs.append({"file": str(spec.path), "rows": len(df),
+                           "sha256": file_sha256(spec.path)})
         parts.append(df)
     return pd.concat(parts, ignore_index=True, sort=False)
 
