@@ -10,6 +10,7 @@ the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -67,6 +68,14 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def html_to(doc: SummaryDocument, path: str | Path | None = None) -> str:
+    """The document as HTML, also written to ``path`` (UTF-8) when given."""
+    html = render_html(doc)
+    if path is not None:
+        Path(path).write_text(html, encoding="utf-8")
+    return html
 
 
 def render_html(doc: SummaryDocument) -> str:

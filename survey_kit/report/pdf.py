@@ -40,7 +40,7 @@ from survey_kit.report.document import (
     Section,
     SummaryDocument,
     TableBlock,
-    render_html,
+    html_to,
 )
 
 FONT = "SurveyKitSans"
@@ -218,7 +218,7 @@ def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:
 
 def write_document(doc: SummaryDocument, html_path: str | Path, pdf_path: str | Path) -> None:
     """Write one document as self-contained HTML and as PDF (its figures are drawn once)."""
-    Path(html_path).write_text(render_html(doc), encoding="utf-8")
+    html_to(doc, html_path)
     render_pdf(doc, pdf_path)
 
 

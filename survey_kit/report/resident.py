@@ -25,7 +25,7 @@ from survey_kit.report.document import (
     Section,
     SummaryDocument,
     TableBlock,
-    render_html,
+    html_to,
 )
 from survey_kit.report.escape import NBSP, fmt_date, fmt_int, fmt_pct, join_danish
 from survey_kit.report.inputs import (
@@ -476,10 +476,7 @@ def render_area_html(data: AreaSummaryInput, path: str | Path | None = None) -> 
     str
         The HTML text (UTF-8 when written).
     """
-    html = render_html(build_area_document(data))
-    if path is not None:
-        Path(path).write_text(html, encoding="utf-8")
-    return html
+    return html_to(build_area_document(data), path)
 
 
 def render_area_pdf(data: AreaSummaryInput, path: str | Path) -> Path:

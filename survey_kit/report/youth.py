@@ -21,7 +21,7 @@ from survey_kit.report.document import (
     Section,
     SummaryDocument,
     TableBlock,
-    render_html,
+    html_to,
 )
 from survey_kit.report.escape import display_label, fmt_int
 from survey_kit.report.inputs import (
@@ -307,10 +307,7 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
 
 def render_youth_html(data: YouthSummaryInput, path: str | Path | None = None) -> str:
     """Render the livsmestring summary as self-contained HTML; write it when ``path`` is given."""
-    html = render_html(build_youth_document(data))
-    if path is not None:
-        Path(path).write_text(html, encoding="utf-8")
-    return html
+    return html_to(build_youth_document(data), path)
 
 
 def render_youth_pdf(data: YouthSummaryInput, path: str | Path) -> Path:
