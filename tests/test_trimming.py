@@ -7,36 +7,23 @@ Reference: tests/reference/weighting/weighting_reference.json, case by_stype_rak
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from weighting_reference import REF, WREF, by_stype_targets
 
 import survey_kit as sk
 from survey_kit.design.design import Design
 from survey_kit.design.trimming import trim_limits, trim_weights
 
-REF = Path(__file__).parent / "reference"
-WREF = json.loads((REF / "weighting" / "weighting_reference.json").read_text())["cases"]
-
-
-def _by_stype_targets() -> pd.DataFrame:
-    ref = WREF["by_stype_rake"]["value"]
-    frames = []
-    for key, var in (("pop_sw", "sch.wide"), ("pop_aw", "awards")):
-        t = pd.DataFrame(ref[key])
-        frames.append(pd.DataFrame({"stype": t["stype"], "variable": var, "level": t[var],
-                                    "total": t["Freq"]}))
-    return pd.concat(frames, ignore_index=True)
-
 
 @pytest.fixture(scope="module")
 def raked() -> Design:
     des = Design(pd.read_csv(REF / "apiclus1.csv"), weight="pw", psu="dnum")
-    return des.rake(_by_stype_targets(), by="stype")
+    return des.rake(by_stype_targets(), by="stype")
 
 
 def test_equal_method_reproduces_r_trimweights_and_keeps_history(raked: Design) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from weighting_reference import WREF, by_stype_targets
 
 import survey_kit as sk
 from survey_kit.design.design import Design
@@ -23,7 +24,6 @@ from survey_kit.design.weighting import WeightingReport, calibrate_weights, rake
 REF = Path(__file__).parent / "reference"
 API = json.loads((REF / "reference.json").read_text())["cases"]
 TRY = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
-WREF = json.loads((REF / "weighting" / "weighting_reference.json").read_text())["cases"]
 RTOL = 1e-8
 
 CLUS1_TARGETS = pd.DataFrame({
@@ -84,18 +84,8 @@ def test_linear_calibration_reproduces_r(clus1: Design) -> None:
     _check(clus1.calibrate(CLUS1_TARGETS), WREF["clus1_calibrate_linear"]["value"])
 
 
-def _by_stype_targets() -> pd.DataFrame:
-    ref = WREF["by_stype_rake"]["value"]
-    frames = []
-    for key, var in (("pop_sw", "sch.wide"), ("pop_aw", "awards")):
-        t = pd.DataFrame(ref[key])
-        frames.append(pd.DataFrame({"stype": t["stype"], "variable": var, "level": t[var],
-                                    "total": t["Freq"]}))
-    return pd.concat(frames, ignore_index=True)
-
-
 def test_rake_by_group_reproduces_r_interaction_margins(clus1: Design) -> None:
-    raked = clus1.rake(_by_stype_targets(), by=["stype"])
+    raked = clus1.rake(by_stype_targets(), by=["stype"])
     _check(raked, WREF["by_stype_rake"]["value"])
     assert list(raked.weighting.margins.columns) == ["stype", "variable", "level", "target",
                                                      "achieved"]
@@ -103,7 +93,7 @@ def test_rake_by_group_reproduces_r_interaction_margins(clus1: Design) -> None:
 
 
 def test_bounded_rake_by_group_reproduces_r(clus1: Design) -> None:
-    raked = clus1.rake(_by_stype_targets(), by="stype", bounds=(0.4, 3.5))
+    raked = clus1.rake(by_stype_targets(), by="stype", bounds=(0.4, 3.5))
     _check(raked, WREF["by_stype_calibrate_raking_bounded"]["value"])
 
 
