@@ -19,7 +19,7 @@ from survey_kit.cli import main
 from survey_kit.pipeline import run
 from survey_kit.run.config import load_config, parse_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRYG = ROOT / "reports" / "tryghedsmaaling.toml"
 LIVS = ROOT / "reports" / "livsmestring.toml"
 
