@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from survey_kit.design.design import Design
 
 
-def slope_weights(times: Sequence[float]) -> np.ndarray:
+def slope_weights(times: Sequence[float] | np.ndarray) -> np.ndarray:
     """Contrast weights of the least-squares slope through points at ``times``.
 
     Examples
