@@ -13,7 +13,7 @@ import survey_kit as sk
 from survey_kit.compare import compare, design_degf, did, linear_contrast
 from survey_kit.compare.table import CONTRAST_COLUMNS
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 TRYG = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
 API = json.loads((REF / "reference.json").read_text())["cases"]
 OWN = json.loads((REF / "compare" / "compare_reference.json").read_text())["cases"]
