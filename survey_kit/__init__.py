@@ -18,6 +18,7 @@ from survey_kit.compare import (
     glm,
     p_adjust,
     subgroup_tables,
+    trend,
 )
 from survey_kit.design import Design
 from survey_kit.errors import (
@@ -71,5 +72,6 @@ __all__ = [
     "read_margins",
     "reliability_table",
     "subgroup_tables",
+    "trend",
     "write_sav",
 ]

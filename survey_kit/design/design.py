@@ -144,10 +144,7 @@ class Design:
         rows = self._weights > 0
         if self._mask is not None:
             rows &= self._mask
-        eng = self._engine
-        psus = np.bincount(eng.psu[rows], minlength=eng.n_psu) > 0
-        strata = np.bincount(eng.psu_stratum[psus], minlength=eng.n_strata) > 0
-        return int(psus.sum() - strata.sum())
+        return int(self._engine.domain_df(np.zeros(len(rows), dtype=np.int64), 1, rows)[0])
 
     @property
     def n_psu(self) -> int:
@@ -238,8 +235,8 @@ class Design:
             if len(keys) == 0:
                 raise EstimationError("the domain is empty: no respondent is in the subset")
             result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
-                                       keys, level, statistic, df=self.df,
-                                       columns=self._value_cache)
+                                       keys, level, statistic, columns=self._value_cache,
+                                       design_df=self.df)
             if len(self._est_cache) >= 32:
                 self._est_cache.pop(next(iter(self._est_cache)))
             self._est_cache[key] = result
@@ -287,7 +284,8 @@ class Design:
         domain, keys = self.domains(by)
         rows_in_domain = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
         low, high = proportion_ci(table["estimate"].to_numpy(), table["se"].to_numpy(),
-                                  result.df, level, method, np.tile(rows_in_domain, len(names)))
+                                  table["df"].to_numpy(dtype=float), level, method,
+                                  np.tile(rows_in_domain, len(names)))
         table = table.assign(ci_low=low, ci_high=high)
         return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
                         level)
