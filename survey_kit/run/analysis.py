@@ -25,6 +25,19 @@ from survey_kit.spec import Questionnaire
 UNIT = "unit"
 """Column holding the reporting unit: the area for the focus group, else the group."""
 
+GROUPS = "groups"
+"""``family`` of the contrasts between the comparison groups within each round."""
+CHANGE = "change"
+"""``family`` of the contrasts between rounds within each group."""
+SUBGROUPS = "subgroups"
+"""``family`` of the contrasts between the levels of a subgroup breakdown."""
+RELATIVE = "relative"
+"""``family`` of the relative development (difference in differences) of the focus group."""
+
+BreakdownColumns = tuple[str, ...]
+"""The columns of one subgroup breakdown: ``("gender",)`` or a crossing ``("gender",
+"menapt")``; ``()`` for the totals.  The ``subgroup`` column of the contrasts holds it."""
+
 
 @dataclass(frozen=True)
 class Variables:
@@ -95,14 +108,15 @@ def _estimates(design: Design, variables: Variables, by: list[str], level: float
     return table
 
 
-def _tag(frame: pd.DataFrame, family: str, subgroup: str | None = None) -> pd.DataFrame:
+def _tag(frame: pd.DataFrame, family: str, subgroup: BreakdownColumns = ()) -> pd.DataFrame:
     frame = frame.copy()
     frame.insert(0, "family", family)
-    frame.insert(1, "subgroup", subgroup)
+    frame.insert(1, "subgroup", pd.Series([subgroup] * len(frame), index=frame.index,
+                                          dtype=object))
     return frame
 
 
-def breakdowns(cfg: RunConfig) -> list[tuple[str, ...]]:
+def breakdowns(cfg: RunConfig) -> list[BreakdownColumns]:
     """The subgroup breakdowns of a run: each subgroup column, then each crossing."""
     return [(sub,) for sub in cfg.subgroups] + [tuple(c) for c in cfg.crossings]
 
@@ -114,27 +128,26 @@ def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataF
     names, group, year = variables.all, cfg.group, cfg.year
     out: list[pd.DataFrame] = []
 
-    def add(family: str, subgroup: str | None, **kwargs: object) -> None:
+    def add(family: str, subgroup: BreakdownColumns, **kwargs: object) -> None:
         table = compare(design, names, adjust=cfg.adjust, level=cfg.level, family="variable",
                         **kwargs).to_frame()  # type: ignore[arg-type]
-        out.append(_tag(table, family, subgroup=subgroup))
+        out.append(_tag(table, family, subgroup))
 
+    cols: BreakdownColumns
     for cols in [(), *breakdowns(cfg)]:
-        label = " x ".join(cols) if cols else None
         if group:
-            add("groups", label, between=group, by=[c for c in (year, *cols) if c] or None)
+            add(GROUPS, cols, between=group, by=[c for c in (year, *cols) if c] or None)
         if year:
-            add("change", label, between=year, by=[c for c in (group, *cols) if c] or None)
+            add(CHANGE, cols, between=year, by=[c for c in (group, *cols) if c] or None)
         if cols:
-            add("subgroups", label, between=list(cols) if len(cols) > 1 else cols[0],
+            add(SUBGROUPS, cols, between=list(cols) if len(cols) > 1 else cols[0],
                 by=[c for c in (group, year) if c] or None)
     if group and year and cfg.focus_group:
         controls = [g for g in _levels(design, group) if g != cfg.focus_group]
         if controls:
             out.append(_tag(did(design, names, group=group, time=year,
                                 treated=cfg.focus_group, control=controls, adjust=cfg.adjust,
-                                level=cfg.level, family="variable").to_frame(), "relative",
-                            subgroup=None))
+                                level=cfg.level, family="variable").to_frame(), RELATIVE))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 

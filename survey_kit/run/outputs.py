@@ -41,7 +41,8 @@ from survey_kit.report.escape import neutralise_frame
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup, render_area
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.respondents import reliability_table
-from survey_kit.run.analysis import UNIT, breakdowns
+from survey_kit.run.analysis import CHANGE, GROUPS, SUBGROUPS, UNIT, breakdowns
+from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
 from survey_kit.run.config import RunConfig
 from survey_kit.run.result import RunResult
 from survey_kit.run.stages import file_sha256
@@ -126,9 +127,9 @@ def _contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
     cfg = result.config
     out = {}
     if cfg.group:
-        out[cfg.group] = _plain(c[c["family"] == "groups"])
+        out[cfg.group] = _plain(c[c["family"] == GROUPS])
     if cfg.year:
-        out[cfg.year] = _plain(c[c["family"] == "change"])
+        out[cfg.year] = _plain(c[c["family"] == CHANGE])
     return out
 
 
@@ -187,7 +188,7 @@ def _significance(result: RunResult, out: Path, created: str) -> pd.DataFrame:
     _write_csv(sup.estimates, out / "estimater.csv")
     contrasts = result.analysis.contrasts
     if not contrasts.empty:
-        _write_csv(_suppressed_contrasts(contrasts, sup.estimates, cfg),
+        _write_csv(_subgroup_text(_suppressed_contrasts(contrasts, sup.estimates, cfg)),
                    out / "sammenligninger.csv")
     return sup.log
 
@@ -197,20 +198,30 @@ def _suppressed_contrasts(contrasts: pd.DataFrame, estimates: pd.DataFrame, cfg:
     """Every contrast, with the numbers blanked where a compared cell is suppressed."""
     raw = estimates.drop(columns=["suppressed", "suppression_reason"])
     parts = []
-    for (family, subgroup), frame in contrasts.groupby(
-            ["family", contrasts["subgroup"].fillna("")], sort=False):
-        if family == "subgroups":
-            column = subgroup if " x " not in subgroup else None
-        else:
-            column = cfg.year if family == "change" else cfg.group
-        if column is None:
-            parts.append(_hide_crossed(frame, estimates, subgroup.split(" x "), cfg))
+    for (family, subgroup), frame in contrasts.groupby(["family", "subgroup"], sort=False):
+        if family == SUBGROUPS and len(subgroup) > 1:
+            parts.append(_hide_crossed(frame, estimates, list(subgroup), cfg))
             continue
+        column = _compared_column(family, subgroup, cfg)
         part = suppress(raw, {column: _plain(frame)}, _rule(cfg)).contrasts[column]
         part.insert(0, "family", family)
         part.insert(1, "subgroup", frame["subgroup"].to_numpy())
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def _compared_column(family: str, subgroup: tuple[str, ...], cfg: RunConfig) -> str:
+    """The column whose levels a family of contrasts compares (a family exists only when its
+    column is configured)."""
+    if family == SUBGROUPS:
+        return subgroup[0]
+    return str(cfg.year if family == CHANGE else cfg.group)
+
+
+def _subgroup_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The contrasts with each breakdown (a tuple of columns) written as its analysts' label,
+    ``gender x menapt`` (empty for the totals), for the CSV."""
+    return frame.assign(subgroup=frame["subgroup"].map(lambda cols: " x ".join(cols) or None))
 
 
 def _hide_crossed(frame: pd.DataFrame, estimates: pd.DataFrame, cols: list[str],
@@ -273,8 +284,8 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
     assert cfg.group is not None and cfg.year is not None
     est = a.area_estimates[a.area_estimates[UNIT].isin([area, *others])]
     rows = a.area_contrasts[a.area_contrasts["area"] == area]
-    vs = rows[rows["family"].str.startswith("area vs") & (rows[cfg.year] == rounds[-1])]
-    change = rows[rows["family"] == "area change"]
+    vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[cfg.year] == rounds[-1])]
+    change = rows[rows["comparison"] == AREA_CHANGE]
     sup = suppress(est, {UNIT: _plain(vs, ("family", "subgroup", "area", UNIT)),
                          cfg.year: _plain(change, ("family", "subgroup", "area"))},
                    _rule(cfg, (UNIT,)))
