@@ -31,6 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from survey_kit.report.cells import NAN3, ShownCells
 from survey_kit.report.escape import display_label, fmt_dec, join_danish
 from survey_kit.report.inputs import (
     Banner,
@@ -168,20 +169,6 @@ def _total_rows(frame: pd.DataFrame, banner: Banner) -> pd.DataFrame:
     return frame[(frame[cols].map(key_text) == "").all(axis=1)]
 
 
-def _lookup(frame: pd.DataFrame, **keys: str) -> tuple[float, float, float] | None:
-    """(estimate, ci_low, ci_high) of the one row matching ``keys``; NaNs when suppressed."""
-    mask = pd.Series(True, index=frame.index)
-    for col, val in keys.items():
-        mask &= frame[col].map(key_text).eq(val)
-    hit = frame[mask]
-    if hit.empty:
-        return None
-    rec = hit.iloc[0]
-    if bool(rec["suppressed"]):
-        return (math.nan, math.nan, math.nan)
-    return (float(rec["estimate"]), float(rec["ci_low"]), float(rec["ci_high"]))
-
-
 def _describe(variable: VariableInfo, label: str, parts: list[tuple[str, float]]) -> str:
     said = [f"{value_text(variable, v)} {when}".strip() if not math.isnan(v)
             else f"for få besvarelser {when}".strip() for when, v in parts]
@@ -193,15 +180,15 @@ def group_round_figure(
 ) -> tuple[Figure, str]:
     """The groups of ``banner`` in each round for one variable (total rows), and alt text."""
     tot = _total_rows(estimates[estimates["variable"].map(key_text) == variable.id], banner)
+    cells = ShownCells(tot, (banner.group_column, banner.round_column))
     scale, xlabel, unit = _scale(variable.kind)
     hits = {
-        (g, rnd): _lookup(tot, **{banner.group_column: g, banner.round_column: rnd})
+        (g, rnd): cells.get(**{banner.group_column: g, banner.round_column: rnd})
         for g, _ in banner.groups for rnd in banner.round_keys
     }
-    nan3 = (math.nan, math.nan, math.nan)
     series = []
     for rnd in banner.round_keys:
-        vals = [hits[g, rnd] or nan3 for g, _ in banner.groups]
+        vals = [hits[g, rnd] or NAN3 for g, _ in banner.groups]
         series.append(Series(rnd, *(tuple(v[i] * scale for v in vals) for i in range(3))))
     described = []
     for g, glabel in banner.groups:
@@ -239,10 +226,9 @@ def profile_figure(
     """
     kinds = {v.kind for v in variables}
     scale, xlabel, unit = _scale(kinds.pop() if len(kinds) == 1 else "score")
-    nan3 = (math.nan, math.nan, math.nan)
     series = []
     for lab in series_labels:
-        vals = [values.get(lab, {}).get(v.id, nan3) for v in variables]
+        vals = [values.get(lab, {}).get(v.id, NAN3) for v in variables]
         series.append(Series(lab, *(tuple(x[i] * scale for x in vals) for i in range(3))))
     notes = [
         "For få svar" if all(math.isnan(x) for x in vals) and any(
@@ -274,12 +260,12 @@ def breakdown_values(
               and c in frame.columns]
     if others:
         frame = frame[(frame[others].map(key_text) == "").all(axis=1)]
+    cells = ShownCells(frame, ("variable", *breakdown.column_names))
     out: dict[str, dict[str, tuple[float, float, float]]] = {}
     labels = []
     for key, label in breakdown.level_keys():
         for v in variables:
-            hit = _lookup(frame, variable=v.id, **dict(zip(breakdown.column_names, key,
-                                                             strict=True)))
+            hit = cells.key((v.id, *key))
             if hit is not None:
                 out.setdefault(label, {})[v.id] = hit
         if label in out:

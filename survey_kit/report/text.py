@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
 from survey_kit.report.escape import fmt_dec, fmt_pct, join_danish
@@ -158,6 +159,54 @@ def amount_phrase(variable: VariableInfo, difference: float) -> str:
     return f"{fmt_dec(abs(difference) * 100, variable.shown_decimals)}\u00a0{variable.unit}"
 
 
+UNCERTAINTY = "uncertainty"
+"""Claim of a sentence that states an interval's half width ("Usikkerheden er omkring ...")."""
+REAL = "real"
+"""Claim of a sentence that calls a difference or change real (or says there is none)."""
+CHANCE = "chance"
+"""Claim of a sentence that says a difference may be due to chance."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence and the claims it makes (:data:`UNCERTAINTY`, :data:`REAL`, :data:`CHANCE`),
+    so that a summary explains exactly the kinds of statement it made."""
+
+    text: str
+    claims: frozenset[str] = frozenset()
+
+
+def judgement(variable: VariableInfo, difference: float, *, change: bool = False) -> str:
+    """" – det er et dårligere resultat" (or a better one; for a change: "en forværring" or
+    "en forbedring") for a variable where lower is better; "" otherwise.
+
+    Examples
+    --------
+    >>> bad = VariableInfo("alene", "Alene", kind="share", higher_is_better=False)
+    >>> judgement(bad, 0.1), judgement(bad, -0.1, change=True)
+    (' – det er et dårligere resultat', ' – det er en forbedring')
+    >>> judgement(VariableInfo("tillid", "Tillid"), 0.1)
+    ''
+    """
+    if variable.higher_is_better:
+        return ""
+    if change:
+        return " – det er en forværring" if difference > 0 else " – det er en forbedring"
+    return " – det er et dårligere resultat" if difference > 0 else " – det er et bedre resultat"
+
+
+def uncertainty_statement(variable: VariableInfo, ci_low: float, ci_high: float) -> Statement:
+    """:func:`uncertainty_sentence` with its claims."""
+    if math.isnan(ci_low) or math.isnan(ci_high):
+        return Statement("Usikkerheden kan ikke beregnes.")
+    half = (ci_high - ci_low) / 2 * 100
+    if half < 0.5:
+        return Statement(f"Usikkerheden er under ±1\u00a0{variable.unit}.",
+                         frozenset({UNCERTAINTY}))
+    return Statement(f"Usikkerheden er omkring ±{fmt_dec(half, 0)}\u00a0{variable.unit}.",
+                     frozenset({UNCERTAINTY}))
+
+
 def uncertainty_sentence(variable: VariableInfo, ci_low: float, ci_high: float) -> str:
     """The 95 % interval said in words, from its half width.
 
@@ -170,12 +219,27 @@ def uncertainty_sentence(variable: VariableInfo, ci_low: float, ci_high: float) 
     >>> uncertainty_sentence(VariableInfo("tillid", "Tillid"), 0.531, 0.537)
     'Usikkerheden er under ±1\xa0point.'
     """
-    if math.isnan(ci_low) or math.isnan(ci_high):
-        return "Usikkerheden kan ikke beregnes."
-    half = (ci_high - ci_low) / 2 * 100
-    if half < 0.5:
-        return f"Usikkerheden er under ±1\u00a0{variable.unit}."
-    return f"Usikkerheden er omkring ±{fmt_dec(half, 0)}\u00a0{variable.unit}."
+    return uncertainty_statement(variable, ci_low, ci_high).text
+
+
+def difference_statement(
+    variable: VariableInfo, subject: str, other: str, difference: float, significant: bool,
+    shown: tuple[float, float] | None = None,
+) -> Statement:
+    """:func:`difference_sentence` with its claims."""
+    if math.isnan(difference):
+        return Statement(NOT_TESTED_SENTENCE)
+    if shown is not None and not any(math.isnan(x) for x in shown):
+        difference = shown_difference(variable, *shown)
+    if round(abs(difference) * 100, variable.shown_decimals) == 0:
+        return Statement(f"{subject} ligger på samme niveau som {other}.")
+    direction = "højere" if difference > 0 else "lavere"
+    first = (f"{subject} ligger {amount_phrase(variable, difference)} {direction} end {other}"
+             f"{judgement(variable, difference)}.")
+    if significant:
+        return Statement(first + " Det er en reel forskel.", frozenset({REAL}))
+    return Statement(first + " Forskellen er så lille, at den kan skyldes tilfældigheder.",
+                     frozenset({CHANCE}))
 
 
 def difference_sentence(
@@ -210,21 +274,32 @@ def difference_sentence(
     >>> difference_sentence(bad, "Området", "hele befolkningen", 0.12, True)  # doctest: +ELLIPSIS
     'Området ligger 12\xa0procentpoint højere end hele befolkningen – det er et dårligere ...'
     """
-    if math.isnan(difference):
-        return NOT_TESTED_SENTENCE
-    if shown is not None and not any(math.isnan(x) for x in shown):
-        difference = shown_difference(variable, *shown)
-    if round(abs(difference) * 100, variable.shown_decimals) == 0:
-        return f"{subject} ligger på samme niveau som {other}."
-    direction = "højere" if difference > 0 else "lavere"
-    first = f"{subject} ligger {amount_phrase(variable, difference)} {direction} end {other}"
-    if not variable.higher_is_better:
-        first += (" – det er et dårligere resultat" if difference > 0
-                  else " – det er et bedre resultat")
-    first += "."
-    if significant:
-        return first + " Det er en reel forskel."
-    return first + " Forskellen er så lille, at den kan skyldes tilfældigheder."
+    return difference_statement(variable, subject, other, difference, significant, shown).text
+
+
+def change_statement(
+    variable: VariableInfo, earlier_round: str, earlier: float, later: float,
+    difference: float, significant: bool,
+) -> Statement:
+    """:func:`change_sentence` with its claims."""
+    if any(math.isnan(x) for x in (earlier, later, difference)):
+        return Statement(f"Udviklingen siden {earlier_round} kan ikke vises, fordi der er for få "
+                         "besvarelser.")
+    a, b = value_text(variable, earlier), value_text(variable, later)
+    shown = shown_difference(variable, later, earlier)
+    if a == b or round(abs(shown) * 100, variable.shown_decimals) == 0:
+        return Statement(f"Siden {earlier_round} er tallet uændret på {b}.")
+    judged = judgement(variable, shown, change=True)
+    claims = frozenset({REAL if significant else CHANCE})
+    if shown > 0:
+        first = f"Siden {earlier_round} er tallet steget fra {a} til {b}{judged}."
+        verdict = ("Det er en reel stigning." if significant
+                   else "Stigningen er så lille, at den kan skyldes tilfældigheder.")
+    else:
+        first = f"Siden {earlier_round} er tallet faldet fra {a} til {b}{judged}."
+        verdict = ("Det er et reelt fald." if significant
+                   else "Faldet er så lille, at det kan skyldes tilfældigheder.")
+    return Statement(f"{first} {verdict}", claims)
 
 
 def change_sentence(
@@ -247,24 +322,8 @@ def change_sentence(
     >>> change_sentence(v, "2018", 0.794, 0.786, -0.008, False)
     'Siden 2018 er tallet uændret på 79\xa0%.'
     """
-    if any(math.isnan(x) for x in (earlier, later, difference)):
-        return f"Udviklingen siden {earlier_round} kan ikke vises, fordi der er for få besvarelser."
-    a, b = value_text(variable, earlier), value_text(variable, later)
-    shown = shown_difference(variable, later, earlier)
-    if a == b or round(abs(shown) * 100, variable.shown_decimals) == 0:
-        return f"Siden {earlier_round} er tallet uændret på {b}."
-    worse = (shown < 0) == variable.higher_is_better
-    judged = "" if variable.higher_is_better else (
-        " – det er en forværring" if worse else " – det er en forbedring")
-    if shown > 0:
-        first = f"Siden {earlier_round} er tallet steget fra {a} til {b}{judged}."
-        verdict = ("Det er en reel stigning." if significant
-                   else "Stigningen er så lille, at den kan skyldes tilfældigheder.")
-    else:
-        first = f"Siden {earlier_round} er tallet faldet fra {a} til {b}{judged}."
-        verdict = ("Det er et reelt fald." if significant
-                   else "Faldet er så lille, at det kan skyldes tilfældigheder.")
-    return f"{first} {verdict}"
+    return change_statement(variable, earlier_round, earlier, later, difference,
+                            significant).text
 
 
 def change_noun(difference: float) -> str:
@@ -278,21 +337,41 @@ def change_noun(difference: float) -> str:
     return "en reel stigning" if difference > 0 else "et reelt fald"
 
 
+def low_several_label(at_least: int, of: int) -> str:
+    """The label of the indicator "low on at least ``at_least`` of ``of`` dimensions".
+
+    Examples
+    --------
+    >>> low_several_label(3, 6)
+    'Lav score på mindst 3 af 6 områder'
+    """
+    return f"Lav score på mindst {at_least} af {of} områder"
+
+
 __all__ = [
     "ADJUST_METHOD_TEXT",
+    "CHANCE",
     "DIMENSION_DESCRIPTIONS",
     "NOT_TESTED_SENTENCE",
+    "REAL",
     "SUPPRESSED_SENTENCE",
+    "UNCERTAINTY",
+    "Statement",
     "adjust_text",
     "amount_phrase",
     "change_noun",
     "change_sentence",
+    "change_statement",
     "difference_sentence",
+    "difference_statement",
+    "judgement",
+    "low_several_label",
     "lower_first",
     "shown_difference",
     "shown_value",
     "test_footnote",
     "uncertainty_sentence",
+    "uncertainty_statement",
     "value_phrase",
     "value_text",
 ]

@@ -9,12 +9,12 @@ aggregated tables only (see :class:`YouthSummaryInput`).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from survey_kit.report.cells import CellValue, ShownCells
 from survey_kit.report.charts import figure_data_uri, figure_png, profile_figure
 from survey_kit.report.document import (
     FigureBlock,
@@ -35,15 +35,16 @@ from survey_kit.report.inputs import (
     raise_if,
 )
 from survey_kit.report.pdf import render_pdf, write_document
-from survey_kit.report.resident import (
+from survey_kit.report.prose import (
     direction_note,
     footer_line,
     method_paragraphs,
     reading_paragraphs,
 )
 from survey_kit.report.text import (
+    REAL,
     SUPPRESSED_SENTENCE,
-    difference_sentence,
+    difference_statement,
     lower_first,
     shown_difference,
     shown_value,
@@ -57,7 +58,6 @@ YOUTH_CROSS = Breakdown(("gender", "menapt"), "Køn og MENAPT-baggrund", (
     (("dreng", False), "Drenge uden MENAPT-baggrund"),
 ))
 YOUTH_AGE = Breakdown("age_group", "Alder", (("13-15", "13–15 år"), ("16-30", "16–30 år")))
-NAN3 = (math.nan, math.nan, math.nan)
 MENAPT_EXPLAINED = (
     "MENAPT-baggrund betyder, at den unge selv eller forældrene kommer fra et land i "
     "Mellemøsten eller Nordafrika, fra Pakistan eller fra Tyrkiet."
@@ -83,6 +83,9 @@ class YouthSummaryInput:
         Rows of the tables, in order (dimension scores, and the low-on-several share).
     low_several : str
         Id of the 0/1 indicator "scores low on several dimensions" ("" if not estimated).
+    low_several_rule : (int, int), optional
+        (at least, of): the indicator is 1 when at least that many of that many dimensions
+        are low; said in words in "Kort fortalt" (None: the variable's label is quoted).
     differences : pandas.DataFrame, optional
         Contrasts between the groups: ``variable, group_a, group_b, difference, significant,
         suppressed`` with group_a/group_b given as the Danish group labels.
@@ -100,6 +103,7 @@ class YouthSummaryInput:
     estimates: pd.DataFrame
     variables: tuple[VariableInfo, ...]
     low_several: str = ""
+    low_several_rule: tuple[int, int] | None = None
     differences: pd.DataFrame | None = None
     cross: Breakdown = field(default_factory=lambda: YOUTH_CROSS)
     age: Breakdown = field(default_factory=lambda: YOUTH_AGE)
@@ -145,26 +149,22 @@ def _row_mask(data: YouthSummaryInput, set_cols: tuple[str, ...]) -> pd.Series:
     return mask
 
 
-def _values(
-    data: YouthSummaryInput, breakdown: Breakdown | None
-) -> dict[str, dict[str, tuple[float, float, float]]]:
+def _values(data: YouthSummaryInput, breakdown: Breakdown | None
+            ) -> dict[str, dict[str, CellValue]]:
     """label -> variable -> (estimate, low, high); the total is labelled "Alle"."""
     cols = breakdown.column_names if breakdown else ()
-    rows = data.estimates[_row_mask(data, cols)]
+    cells = ShownCells(data.estimates[_row_mask(data, cols)], ("variable", *cols))
     levels = breakdown.level_keys() if breakdown else (((), "Alle"),)
-    out: dict[str, dict[str, tuple[float, float, float]]] = {}
-    for rec in rows.to_dict("records"):
-        key = tuple(key_text(rec[c]) for c in cols)
-        label = next((display_label(lab) for k, lab in levels if k == key), None)
-        if label is None:
-            continue
-        hit = NAN3 if bool(rec["suppressed"]) else (
-            float(rec["estimate"]), float(rec["ci_low"]), float(rec["ci_high"]))
-        out.setdefault(label, {})[str(rec["variable"])] = hit
+    out: dict[str, dict[str, CellValue]] = {}
+    for key, label in levels:
+        for v in data.variables:
+            hit = cells.key((v.id, *key))
+            if hit is not None:
+                out.setdefault(display_label(label), {})[v.id] = hit
     return out
 
 
-def _table(data: YouthSummaryInput, values: dict[str, dict[str, tuple[float, float, float]]],
+def _table(data: YouthSummaryInput, values: dict[str, dict[str, CellValue]],
            labels: list[str], caption: str) -> TableBlock:
     rows = []
     for v in data.variables:
@@ -180,82 +180,100 @@ def _table(data: YouthSummaryInput, values: dict[str, dict[str, tuple[float, flo
                       + "\"For få svar\": tallet vises ikke, fordi for få har svaret.")
 
 
-def low_several_sentence(v: VariableInfo, share: float) -> str:
-    """The share scoring low on several dimensions, worded as the table row says it.
+def low_several_sentence(v: VariableInfo, share: float, at_least: int, of: int) -> str:
+    """The share scoring low on at least ``at_least`` of ``of`` dimensions, in words.
 
     Examples
     --------
     >>> v = VariableInfo("low", "Lav score på mindst 3 af 6 områder", kind="share")
-    >>> low_several_sentence(v, 0.16)
+    >>> low_several_sentence(v, 0.16, 3, 6)
     '16\xa0% af de unge scorer lavt på mindst 3 af de 6 områder på én gang. De øvrige 84\xa0% \
 scorer lavt på højst 2 områder.'
     """
     shown = value_text(v, share)
-    m = re.search(r"mindst (\d+) af (\d+) (\w+)", v.label)
-    if not m:
-        return f"{shown} af de unge: {lower_first(v.label)}."
-    k, n, what = int(m[1]), int(m[2]), m[3]
     rest = value_text(v, 1 - shown_value(v, share))
-    return (f"{shown} af de unge scorer lavt på mindst {k} af de {n} {what} på én gang. "
-            f"De øvrige {rest} scorer lavt på højst {k - 1} {what if k - 1 != 1 else 'område'}.")
+    fewer = at_least - 1
+    return (f"{shown} af de unge scorer lavt på mindst {at_least} af de {of} områder på én "
+            f"gang. De øvrige {rest} scorer lavt på højst {fewer} "
+            f"{'områder' if fewer != 1 else 'område'}.")
 
 
-def _key_points(data: YouthSummaryInput, total: dict[str, tuple[float, float, float]],
-                cells: dict[str, dict[str, tuple[float, float, float]]]) -> list[str]:
-    """The share low on several dimensions and the 3-5 largest real differences.
+def _low_several_point(data: YouthSummaryInput, total: dict[str, CellValue]) -> list[str]:
+    """The share low on several dimensions, or why it is not shown."""
+    v = next(x for x in data.variables if x.id == data.low_several)
+    hit = total.get(v.id)
+    if hit is None:
+        return []
+    if math.isnan(hit[0]):
+        return [f"{v.label}: {SUPPRESSED_SENTENCE}"]
+    if data.low_several_rule is None:
+        return [f"{value_text(v, hit[0])} af de unge: {lower_first(v.label)}."]
+    return [low_several_sentence(v, hit[0], *data.low_several_rule)]
+
+
+Found = tuple[float, str, frozenset[str], str, frozenset[str]]
+"""A real difference: (shown size, variable, the two groups, bullet text, its claims)."""
+
+
+def _real_differences(data: YouthSummaryInput, cells: dict[str, dict[str, CellValue]]
+                      ) -> list[Found]:
+    """Every real difference between two groups, each comparison once, largest first."""
+    labels = {v.id: v for v in data.variables}
+    found: list[Found] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
+    records = [] if data.differences is None else data.differences.to_dict("records")
+    for rec in records:
+        var = labels.get(str(rec["variable"]))
+        if var is None or bool(rec["suppressed"]) or not bool(rec["significant"]):
+            continue
+        a, b = display_label(str(rec["group_a"])), display_label(str(rec["group_b"]))
+        pair = (var.id, frozenset((a, b)))
+        if pair in seen or var.id == data.low_several:
+            continue
+        seen.add(pair)
+        diff = float(rec["difference"])
+        va, vb = cells.get(a, {}).get(var.id), cells.get(b, {}).get(var.id)
+        shown = (va[0], vb[0]) if va is not None and vb is not None else None
+        if shown is not None and not any(math.isnan(x) for x in shown):
+            diff = shown_difference(var, *shown)
+        if math.isnan(diff) or shown_value(var, abs(diff)) == 0:
+            continue
+        said = difference_statement(var, a, lower_first(b), diff, True, shown)
+        found.append((abs(diff), var.id, frozenset((a, b)), f"{var.label}: {said.text}",
+                      said.claims))
+    found.sort(key=lambda x: -x[0])
+    return found
+
+
+def _key_points(data: YouthSummaryInput, total: dict[str, CellValue],
+                cells: dict[str, dict[str, CellValue]]) -> tuple[list[str], set[str]]:
+    """The share low on several dimensions and the 3-5 largest real differences, and the
+    claims the bullets make.
 
     Differences are ranked by their size as shown in the tables; a comparison is named once
     (never also the mirrored one), each variable at most once and each pair of groups at most
     :data:`MAX_PER_PAIR` times.
     """
-    points = []
-    if data.low_several:
-        v = next(x for x in data.variables if x.id == data.low_several)
-        hit = total.get(v.id)
-        if hit is not None and not math.isnan(hit[0]):
-            points.append(low_several_sentence(v, hit[0]))
-        elif hit is not None:
-            points.append(f"{v.label}: {SUPPRESSED_SENTENCE}")
-    labels = {v.id: v for v in data.variables}
-    found: list[tuple[float, str, frozenset[str], str]] = []
-    seen: set[tuple[str, frozenset[str]]] = set()
-    if data.differences is not None:
-        for rec in data.differences.to_dict("records"):
-            var = labels.get(str(rec["variable"]))
-            if var is None or bool(rec["suppressed"]) or not bool(rec["significant"]):
-                continue
-            a, b = display_label(str(rec["group_a"])), display_label(str(rec["group_b"]))
-            pair = (var.id, frozenset((a, b)))
-            if pair in seen or var.id == data.low_several:
-                continue
-            seen.add(pair)
-            diff = float(rec["difference"])
-            va, vb = cells.get(a, {}).get(var.id), cells.get(b, {}).get(var.id)
-            shown = (va[0], vb[0]) if va is not None and vb is not None else None
-            if shown is not None and not any(math.isnan(x) for x in shown):
-                diff = shown_difference(var, *shown)
-            if math.isnan(diff) or shown_value(var, abs(diff)) == 0:
-                continue
-            sentence = difference_sentence(var, a, lower_first(b), diff, True, shown)
-            found.append((abs(diff), var.id, frozenset((a, b)), f"{var.label}: {sentence}"))
-    found.sort(key=lambda x: -x[0])
-    chosen: list[str] = []
+    points = _low_several_point(data, total) if data.low_several else []
+    found = _real_differences(data, cells)
+    claims: set[str] = set()
     used_vars: set[str] = set()
     pair_count: dict[frozenset[str], int] = {}
-    for _, vid, groups, text in found:
+    for _, vid, groups, text, said in found:
         if vid in used_vars or pair_count.get(groups, 0) >= MAX_PER_PAIR:
             continue
         used_vars.add(vid)
         pair_count[groups] = pair_count.get(groups, 0) + 1
-        chosen.append(text)
-        if len(chosen) == MAX_DIFFERENCE_POINTS:
+        points.append(text)
+        claims |= said
+        if len(used_vars) == MAX_DIFFERENCE_POINTS:
             break
-    points += chosen
     if not found:
         points.append("Der er ingen reelle forskelle mellem grupperne.")
-    elif len(found) > len(chosen):
+        claims.add(REAL)
+    elif len(found) > len(used_vars):
         points.append("Flere forskelle mellem grupperne kan ses i tabellerne nedenfor.")
-    return points
+    return points, claims
 
 
 def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
@@ -277,10 +295,11 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
         fig, alt = profile_figure(cross, scores, cross_labels, title, width=4.8, font_size=12)
         figures.append(FigureBlock(f"{title}. Prikken viser resultatet, og stregen viser "
                                    "usikkerheden.", alt, figure_data_uri(fig), figure_png(fig)))
+    points, claims = _key_points(data, total, cross)
     intro = MENAPT_EXPLAINED if "MENAPT" in " ".join([data.cross.heading, *cross_labels]) else ""
     sections = [
         Section("Hvem har svaret?", paragraphs=(who,)),
-        Section("Kort fortalt", bullets=tuple(_key_points(data, total, cross))),
+        Section("Kort fortalt", bullets=tuple(points)),
         Section(data.cross.heading, intro=intro, table=_table(
             data, {"Alle": total, **cross}, ["Alle", *cross_labels],
             f"Resultater fordelt på {lower_first(data.cross.heading)}"), figures=tuple(figures)),
@@ -288,9 +307,8 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
     if age_labels:
         sections.append(Section(data.age.heading, table=_table(
             data, age, age_labels, f"Resultater fordelt på {lower_first(data.age.heading)}")))
-    used = " ".join(t for sec in sections for t in (sec.intro, *sec.paragraphs, *sec.bullets))
     sections += [
-        Section("Sådan skal du læse tallene", paragraphs=reading_paragraphs(used)),
+        Section("Sådan skal du læse tallene", paragraphs=reading_paragraphs(claims)),
         Section("Om undersøgelsen", paragraphs=method_paragraphs(
             "livsmestringsundersøgelsen", data.population, data.alpha, data.min_n,
             data.adjust_method, weighted=data.weighted, variables=data.variables)),

@@ -344,6 +344,7 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> pd.DataFrame:
         cross=cross, age=Breakdown("age_group", "Alder", ages),
         estimates=sup.estimates, variables=infos,
         low_several="low_several" if "low_several" in a.variables.shares else "",
+        low_several_rule=(cfg.low_min_dimensions, len(result.questionnaire.dimensions)),
         differences=differences, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=_weighted(result), clustered=_clustered(result),

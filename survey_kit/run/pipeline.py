@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import ConfigError
+from survey_kit.report.text import low_several_label
 from survey_kit.run import analysis, stages
 from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
@@ -67,8 +68,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
         dims = [d.id for d in q.dimensions]
         scored = scored.assign(low_several=low_on_several(
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
-        extra["low_several"] = (
-            f"Lav score på mindst {cfg.low_min_dimensions} af {len(dims)} områder")
+        extra["low_several"] = low_several_label(cfg.low_min_dimensions, len(dims))
     scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
     margins = stages.load_margins(cfg)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))

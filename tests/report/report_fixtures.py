@@ -170,4 +170,5 @@ def make_youth_input():
         "group_b": "Drenge med MENAPT-baggrund", "difference": -0.09, "significant": True,
         "suppressed": False}])
     return YouthSummaryInput(estimates=sup.estimates, variables=variables,
-                             low_several="lav_flere", differences=diffs, created="Maj 2024")
+                             low_several="lav_flere", low_several_rule=(3, 6), differences=diffs,
+                             created="Maj 2024")

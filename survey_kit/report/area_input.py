@@ -1,0 +1,149 @@
+"""Input contract of the resident summary of one helhedsplan area (:class:`AreaSummaryInput`).
+
+Only aggregated, suppressed results go in: the input frames are checked for the
+``suppressed`` column and for respondent-id or free-text columns, and only known columns are
+kept.  The shown cells are indexed once (:class:`~survey_kit.report.cells.ShownCells`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from survey_kit.report.cells import ShownCells
+from survey_kit.report.inputs import (
+    VariableInfo,
+    check_frame,
+    check_suppressed,
+    check_unit_interval,
+    check_variables,
+    key_text,
+    raise_if,
+)
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """A group the area is compared with: id in the tables, table header, name in sentences."""
+
+    id: str
+    label: str
+    phrase: str
+
+
+DEFAULT_COMPARISONS = (
+    ComparisonGroup("almene", "Almene boliger", "de almene boliger i hele landet"),
+    ComparisonGroup("befolkning", "Hele befolkningen", "hele befolkningen"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class AreaSummaryInput:
+    """What one area's resident summary needs (all tables after ``suppress``).
+
+    Parameters
+    ----------
+    area_name : str
+        The area's name as residents know it.
+    area_estimates : pandas.DataFrame
+        The area's totals: ``variable, <round_column>, estimate, ci_low, ci_high, n,
+        suppressed``.
+    comparison_estimates : pandas.DataFrame
+        Totals of the comparison groups: ``variable, <group_column>, <round_column>,
+        estimate, ci_low, ci_high, n, suppressed``.
+    comparisons : pandas.DataFrame
+        Contrasts of the area with each comparison group in the latest round: ``variable,
+        group_a, group_b, difference, significant, suppressed``; one of group_a/group_b is
+        ``area_id`` (the sign is turned so the difference is area - group).
+    changes : pandas.DataFrame
+        Contrasts between rounds for the area: ``variable, group_a, group_b, difference,
+        significant, suppressed`` with rounds in group_a/group_b.
+    variables : tuple of VariableInfo
+        Variables in display order; their ``description`` is the one-sentence explanation.
+    area_id : str
+        The area's value in ``comparisons`` (default: ``area_name``).
+    comparison_groups : tuple of ComparisonGroup
+        Groups compared with, in order.
+    rounds : tuple
+        Rounds, oldest first; the last one is "now".
+    respondents : tuple of (round, count)
+        How many answered per round; default: the largest shown ``n`` per round.
+    alpha, min_n, adjust_method : float, int, str
+        Test level, suppression threshold and multiplicity correction (for the method note).
+    survey_name, created : str
+        Name of the survey in sentences, and a date for the footer (ISO dates are shown as
+        Danish long dates: "Udarbejdet 22. november 2026").
+    weighted : bool
+        True when the answers are weighted to register margins (said in the method note).
+    clustered : bool
+        True for a clustered/stratified design (kept for the method facts; the resident text
+        does not go into the design).
+
+    Attributes
+    ----------
+    area_cells, comparison_cells : ShownCells
+        The shown cells of ``area_estimates`` (by variable and round) and of
+        ``comparison_estimates`` (by variable, group and round), indexed once.
+    """
+
+    area_name: str
+    area_estimates: pd.DataFrame
+    comparison_estimates: pd.DataFrame
+    comparisons: pd.DataFrame
+    changes: pd.DataFrame
+    variables: tuple[VariableInfo, ...]
+    area_id: str = ""
+    comparison_groups: tuple[ComparisonGroup, ...] = DEFAULT_COMPARISONS
+    rounds: tuple[object, ...] = (2018, 2021)
+    round_column: str = "year"
+    group_column: str = "group"
+    respondents: tuple[tuple[object, int], ...] = ()
+    alpha: float = 0.05
+    min_n: int = 10
+    adjust_method: str = "holm"
+    survey_name: str = "trygheds- og trivselsmålingen"
+    created: str = ""
+    organisation: str = ""
+    weighted: bool = True
+    clustered: bool = True
+    area_cells: ShownCells = field(init=False, repr=False)
+    comparison_cells: ShownCells = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        est_cols = ["variable", "estimate", "ci_low", "ci_high", "n"]
+        con_cols = ["variable", "group_a", "group_b", "difference", "significant"]
+        checks = (
+            ("area_estimates", [*est_cols, self.round_column]),
+            ("comparison_estimates", [*est_cols, self.round_column, self.group_column]),
+            ("comparisons", con_cols),
+            ("changes", con_cols),
+        )
+        for name, cols in checks:
+            frame = check_frame(getattr(self, name), cols, name, problems)
+            check_suppressed(frame, name, problems)
+            check_variables(frame, self.variables, name, problems)
+            if "estimate" in cols:
+                check_unit_interval(frame, "estimate", name, problems)
+            object.__setattr__(self, name, frame[[c for c in frame.columns if c in
+                                                  {*cols, "suppressed"}]])
+        if not self.area_name.strip():
+            problems.append("area_name must be non-empty")
+        if self.min_n < 5:
+            problems.append(f"min_n must be at least 5, found {self.min_n}")
+        raise_if(problems, f"resident summary {self.area_name!r}")
+        if not self.area_id:
+            object.__setattr__(self, "area_id", self.area_name)
+        object.__setattr__(self, "area_cells",
+                           ShownCells(self.area_estimates, ("variable", self.round_column)))
+        object.__setattr__(self, "comparison_cells", ShownCells(
+            self.comparison_estimates, ("variable", self.group_column, self.round_column)))
+
+    @property
+    def round_keys(self) -> tuple[str, ...]:
+        """Rounds as text, oldest first."""
+        return tuple(key_text(r) for r in self.rounds)
+
+
+__all__ = ["DEFAULT_COMPARISONS", "AreaSummaryInput", "ComparisonGroup"]
