@@ -1,11 +1,13 @@
-"""Report writers: suppression, significance workbook, tidy CSV, charts, resident summaries.
+"""Report writers: significance workbook, tidy CSV, charts, resident summaries.
 
-Everything here takes the tidy tables of the estimation and comparison code, checked at the
-boundary by frozen input classes (:mod:`survey_kit.report.inputs`,
+Everything here takes the tidy tables of the estimation and comparison code after disclosure
+control (:mod:`survey_kit.disclosure`; ``suppress`` and its rule are re-exported here),
+checked at the boundary by frozen input classes (:mod:`survey_kit.report.inputs`,
 :class:`AreaSummaryInput`, :class:`YouthSummaryInput`), and writes to a path the caller gives.
-Rounding and suppression happen only here.
+Rounding happens only here.
 """
 
+from survey_kit.disclosure import SuppressedTables, SuppressionRule, suppress
 from survey_kit.report.charts import Chart, make_charts
 from survey_kit.report.escape import fmt_dec, fmt_int, fmt_pct, html_escape, neutralise_formula
 from survey_kit.report.excel import write_significance_workbook
@@ -24,7 +26,6 @@ from survey_kit.report.resident import (
     render_area_html,
     render_area_pdf,
 )
-from survey_kit.report.suppression import SuppressedTables, SuppressionRule, suppress
 from survey_kit.report.tables import SignificanceTable, build_significance_tables, tidy_tables
 from survey_kit.report.tidy_csv import write_tidy_csv
 from survey_kit.report.youth import (

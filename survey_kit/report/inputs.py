@@ -22,7 +22,6 @@ breakdown column(s) of one :class:`Breakdown` set.  Values of key columns are co
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -30,33 +29,17 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from survey_kit.errors import DataValidationError
+from survey_kit.disclosure.tables import (
+    CONTRAST_COLUMNS,
+    ESTIMATE_COLUMNS,
+    FORBIDDEN_COLUMNS,
+    STAT_COLUMNS,
+    ReportInputError,
+    check_frame,
+    key_text,
+    raise_if,
+)
 from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
-
-ESTIMATE_COLUMNS: tuple[str, ...] = (
-    "variable", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
-)
-"""Columns every tidy estimates table has."""
-
-CONTRAST_COLUMNS: tuple[str, ...] = (
-    "variable", "group_a", "group_b", "difference", "ci_low", "ci_high",
-    "p_value", "p_adjusted", "adjust_method", "significant",
-)
-"""Columns of a tidy contrasts table that the report uses (more may be present)."""
-
-STAT_COLUMNS: frozenset[str] = frozenset({
-    "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff",
-    "estimate_a", "estimate_b", "difference", "statistic", "p_value", "p_adjusted",
-    "adjust_method", "significant", "n_a", "n_b", "note", "suppressed", "suppression_reason",
-    "group_a", "group_b",
-})
-"""Columns that hold numbers or results, never part of a cell's key."""
-
-FORBIDDEN_COLUMNS: frozenset[str] = frozenset({
-    "resp_id", "respondent_id", "respondent", "id", "cpr", "name", "email", "free_text",
-    "comment", "kommentar", "fritekst",
-})
-"""Columns that identify respondents or hold free text: never accepted by a report writer."""
 
 DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("helhedsplan", "Områder med helhedsplan"),
@@ -64,33 +47,6 @@ DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("befolkning", "Hele befolkningen"),
 )
 """The three comparison groups with their Danish labels, in display order."""
-
-
-class ReportInputError(DataValidationError):
-    """A table handed to a report writer lacks a column, holds a wrong value or a forbidden one."""
-
-
-def key_text(value: object) -> str:
-    """Normalise a key value to text: missing -> ``""``, ``2021.0`` -> ``"2021"``.
-
-    Examples
-    --------
-    >>> key_text(2021.0), key_text("2021"), key_text(True), key_text(np.bool_(False))
-    ('2021', '2021', 'True', 'False')
-    >>> key_text(None), key_text(float("nan")), key_text(pd.NA)
-    ('', '', '')
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, (float, np.floating)) and math.isnan(float(value)):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -250,36 +206,11 @@ class Banner:
         return tuple(key_text(r) for r in self.rounds)
 
 
-def check_frame(
-    frame: object, required: Sequence[str], what: str, problems: list[str]
-) -> pd.DataFrame:
-    """Append to ``problems`` what is wrong with ``frame``; return it as a DataFrame copy.
-
-    Checks: it is a DataFrame, has the ``required`` columns and no column of
-    :data:`FORBIDDEN_COLUMNS`.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        problems.append(f"{what}: expected a pandas DataFrame, found {type(frame).__name__}")
-        return pd.DataFrame(columns=list(required))
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        problems.append(
-            f"{what}: missing column(s) {missing}; found {[str(c) for c in frame.columns]}"
-        )
-    forbidden = sorted(str(c) for c in frame.columns if str(c).lower() in FORBIDDEN_COLUMNS)
-    if forbidden:
-        problems.append(
-            f"{what}: column(s) {forbidden} identify respondents or hold free text; "
-            "report tables take aggregated results only"
-        )
-    return frame.copy()
-
-
 def check_suppressed(frame: pd.DataFrame, what: str, problems: list[str]) -> None:
     """Require the ``suppressed`` column that :func:`survey_kit.report.suppress` adds."""
     if "suppressed" not in frame.columns:
         problems.append(
-            f"{what}: no 'suppressed' column; run survey_kit.report.suppress() on the tables "
+            f"{what}: no 'suppressed' column; run survey_kit.disclosure.suppress() on the tables "
             "first so that no small cell is shown"
         )
     elif not frame["suppressed"].map(lambda v: isinstance(v, (bool, np.bool_))).all():
@@ -314,12 +245,6 @@ def check_variables(
         )
     if len(known) != len(variables):
         problems.append(f"{what}: variable ids must be unique")
-
-
-def raise_if(problems: list[str], context: str) -> None:
-    """Raise one :class:`ReportInputError` listing every problem, if there are any."""
-    if problems:
-        raise ReportInputError(f"{context}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True, eq=False)

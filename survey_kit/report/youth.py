@@ -287,7 +287,8 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
                   if display_label(lab) in age]
     totals = data.estimates[_row_mask(data, ())]
     n = pd.to_numeric(totals["n"], errors="coerce").max()
-    who = (f"{fmt_int(n)} unge har svaret." if n == n else "Antallet af svar er ikke oplyst.")
+    who = (f"{fmt_int(int(n))} unge har svaret." if pd.notna(n)
+           else "Antallet af svar er ikke oplyst.")
     scores = [v for v in data.variables if v.kind == "score"]
     figures = []
     if scores and cross_labels:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey_kit.disclosure import Contrasts, ProtectedSet, TableSet, protect
 from survey_kit.report import (
     Banner,
     Breakdown,
@@ -32,7 +33,6 @@ from survey_kit.report import (
     SuppressionRule,
     VariableInfo,
     make_charts,
-    suppress,
     variables_from_labels,
     write_significance_workbook,
     write_tidy_csv,
@@ -158,10 +158,42 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _significance(result: RunResult, out: Path, created: str) -> pd.DataFrame:
-    """Suppressed tables, the significance workbook, tidy CSVs and charts."""
+def _table_sets(result: RunResult) -> list[TableSet]:
+    """Every table set the run publishes: the significance tables with all contrasts, then
+    each area page or the youth summary."""
+    sets = [_significance_set(result)]
+    if result.config.survey == "livsmestring":
+        sets.append(_youth_set(result))
+    else:
+        sets += [table_set for _, table_set in _area_sets(result)]
+    return sets
+
+
+def _significance_set(result: RunResult) -> TableSet:
+    """The estimates with the workbook's contrasts (logged) and every contrast of the CSV."""
     cfg = result.config
-    sup = suppress(result.analysis.estimates, _contrast_sets(result), _rule(cfg))
+    shown = [Contrasts(frame, (column,)) for column, frame in _contrast_sets(result).items()]
+    contrasts = result.analysis.contrasts
+    if not contrasts.empty:
+        for (family, subgroup), frame in contrasts.groupby(["family", "subgroup"], sort=False):
+            if family == SUBGROUPS and len(subgroup) > 1:
+                shown.append(Contrasts(frame, tuple(subgroup), _line_keys(cfg), logged=False))
+            else:
+                shown.append(Contrasts(_plain(frame), (_compared_column(family, subgroup, cfg),),
+                                       logged=False))
+    return TableSet("significance", result.analysis.estimates, tuple(shown))
+
+
+def _line_keys(cfg: RunConfig) -> tuple[str, ...]:
+    """What a line of crossed cells shares besides the variable: the group and the round."""
+    return tuple(c for c in (cfg.group, cfg.year) if c)
+
+
+def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
+    """The significance workbook, tidy CSVs and charts from the protected tables."""
+    cfg = result.config
+    n_sets = len(_contrast_sets(result))
+    workbook = dict(zip(_contrast_sets(result), sup.contrasts[:n_sets], strict=True))
     infos = variable_infos(result)
     est = result.analysis.estimates
     if cfg.group and cfg.year:
@@ -172,8 +204,8 @@ def _significance(result: RunResult, out: Path, created: str) -> pd.DataFrame:
                         rounds=rounds, breakdowns=_breakdowns(cfg, result.analysis.estimates))
         data = SignificanceInput(
             estimates=sup.estimates, variables=infos,
-            group_contrasts=sup.contrasts.get(cfg.group), change_contrasts=sup.contrasts.get(
-                cfg.year), banner=banner, title=f"{cfg.name} – signifikanstabeller",
+            group_contrasts=workbook.get(cfg.group), change_contrasts=workbook.get(cfg.year),
+            banner=banner, title=f"{cfg.name} – signifikanstabeller",
             sources=_sources(result), created=created,
             alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
             method_notes=_method_notes(result), weighted=_weighted(result),
@@ -188,24 +220,19 @@ def _significance(result: RunResult, out: Path, created: str) -> pd.DataFrame:
     _write_csv(sup.estimates, out / "estimater.csv")
     contrasts = result.analysis.contrasts
     if not contrasts.empty:
-        _write_csv(_subgroup_text(_suppressed_contrasts(contrasts, sup.estimates, cfg)),
+        _write_csv(_subgroup_text(_all_contrasts(contrasts, sup.contrasts[n_sets:])),
                    out / "sammenligninger.csv")
-    return sup.log
 
 
-def _suppressed_contrasts(contrasts: pd.DataFrame, estimates: pd.DataFrame, cfg: RunConfig
-                          ) -> pd.DataFrame:
-    """Every contrast, with the numbers blanked where a compared cell is suppressed."""
-    raw = estimates.drop(columns=["suppressed", "suppression_reason"])
+def _all_contrasts(contrasts: pd.DataFrame, protected: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
+    """Every contrast as protected, family by family, with its family and breakdown."""
     parts = []
-    for (family, subgroup), frame in contrasts.groupby(["family", "subgroup"], sort=False):
-        if family == SUBGROUPS and len(subgroup) > 1:
-            parts.append(_hide_crossed(frame, estimates, list(subgroup), cfg))
-            continue
-        column = _compared_column(family, subgroup, cfg)
-        part = suppress(raw, {column: _plain(frame)}, _rule(cfg)).contrasts[column]
-        part.insert(0, "family", family)
-        part.insert(1, "subgroup", frame["subgroup"].to_numpy())
+    groups = contrasts.groupby(["family", "subgroup"], sort=False)
+    for ((family, subgroup), frame), part in zip(groups, protected, strict=True):
+        if not (family == SUBGROUPS and len(subgroup) > 1):  # crossed ones keep their columns
+            part = part.copy()
+            part.insert(0, "family", family)
+            part.insert(1, "subgroup", frame["subgroup"].to_numpy())
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
@@ -224,28 +251,6 @@ def _subgroup_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(subgroup=frame["subgroup"].map(lambda cols: " x ".join(cols) or None))
 
 
-def _hide_crossed(frame: pd.DataFrame, estimates: pd.DataFrame, cols: list[str],
-                  cfg: RunConfig) -> pd.DataFrame:
-    """Contrasts between crossed subgroup levels: hidden when either base is small, and all of
-    a line's contrasts hidden when any of its cells is suppressed (so nothing is recovered)."""
-    frame = frame.copy()
-    keys = ["variable", *(c for c in (cfg.group, cfg.year)
-                          if c and c in frame.columns and c in estimates.columns)]
-    crossed = estimates[estimates[cols].notna().all(axis=1)]
-    hidden = crossed.groupby(keys, dropna=False)["suppressed"].any().rename("line_hidden")
-    line = frame.merge(hidden.reset_index(), on=keys, how="left")["line_hidden"]
-    small = ((frame["n_a"] < cfg.suppression_threshold)
-             | (frame["n_b"] < cfg.suppression_threshold)).to_numpy()
-    hide = small | line.fillna(False).to_numpy(dtype=bool)
-    numbers = ["estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "statistic",
-               "p_value", "p_adjusted", "n_a", "n_b"]
-    frame.loc[hide, numbers] = np.nan
-    frame.loc[hide, "significant"] = False
-    frame["suppressed"] = hide
-    frame["suppression_reason"] = np.where(small, "primary", np.where(hide, "complementary", ""))
-    return frame
-
-
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe")
                                        .replace("å", "aa").replace("Æ", "Ae").replace("Ø", "Oe")
@@ -253,57 +258,70 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "omraade"
 
 
-def _area_summaries(result: RunResult, out: Path, created: str) -> pd.DataFrame:
-    """One resident summary per area of the focus group, HTML and PDF."""
+def _area_sets(result: RunResult) -> list[tuple[str, TableSet]]:
+    """Per area of the focus group: its estimates with the comparison groups', and the contrasts
+    its page states (against each group in the latest round, change), protected together."""
     cfg, a = result.config, result.analysis
     if a.area_estimates.empty or not (cfg.group and cfg.year):
-        return pd.DataFrame()
+        return []
+    rounds = sorted(a.area_estimates[cfg.year].dropna().unique())
+    others = [g for g in cfg.groups if g != cfg.focus_group]
+    out = []
+    for area in sorted(set(a.area_contrasts["area"].dropna())):
+        est = a.area_estimates[a.area_estimates[UNIT].isin([str(area), *others])]
+        rows = a.area_contrasts[a.area_contrasts["area"] == str(area)]
+        vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[cfg.year] == rounds[-1])]
+        change = rows[rows["comparison"] == AREA_CHANGE]
+        out.append((str(area), TableSet("summary", est, (
+            Contrasts(_plain(vs, ("family", "subgroup", "area", UNIT)), (UNIT,)),
+            Contrasts(_plain(change, ("family", "subgroup", "area")), (cfg.year,))),
+            lines=(UNIT,), tags={"area": str(area)})))
+    return out
+
+
+def _area_summaries(result: RunResult, out: Path, created: str,
+                    protected: tuple[ProtectedSet, ...]) -> None:
+    """One resident summary per area of the focus group, HTML and PDF."""
+    cfg, a = result.config, result.analysis
+    areas = [area for area, _ in _area_sets(result)]
+    if not areas:
+        return
     infos = variable_infos(result)
-    rounds = tuple(sorted(a.area_estimates[cfg.year].dropna().unique()))
+    rounds = tuple(sorted(a.area_estimates[str(cfg.year)].dropna().unique()))
     others = [g for g in cfg.groups if g != cfg.focus_group]
     folder = out / "omraader"
     folder.mkdir()
-    logs, jobs, used = [], [], set()
-    for area in sorted(set(a.area_contrasts["area"].dropna())):
-        data, log = _area_input(result, str(area), others, rounds, infos, created)
-        stem = _slug(str(area))
+    jobs, used = [], set()
+    for area, sup in zip(areas, protected, strict=True):
+        data = _area_input(result, area, others, rounds, infos, created, sup)
+        stem = _slug(area)
         while stem in used:
             stem += "-x"
         used.add(stem)
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
-        logs.append(log.assign(area=str(area)))
     _render_all(jobs)
-    return pd.concat(logs, ignore_index=True)
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
-                infos: tuple[VariableInfo, ...], created: str
-                ) -> tuple[AreaSummaryInput, pd.DataFrame]:
-    """The suppressed tables of one area's summary, and the suppression log."""
-    cfg, a = result.config, result.analysis
-    assert cfg.group is not None and cfg.year is not None
-    est = a.area_estimates[a.area_estimates[UNIT].isin([area, *others])]
-    rows = a.area_contrasts[a.area_contrasts["area"] == area]
-    vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[cfg.year] == rounds[-1])]
-    change = rows[rows["comparison"] == AREA_CHANGE]
-    sup = suppress(est, {UNIT: _plain(vs, ("family", "subgroup", "area", UNIT)),
-                         cfg.year: _plain(change, ("family", "subgroup", "area"))},
-                   _rule(cfg, (UNIT,)))
+                infos: tuple[VariableInfo, ...], created: str, sup: ProtectedSet
+                ) -> AreaSummaryInput:
+    """One area's summary input from its protected tables."""
+    cfg = result.config
+    group, year = str(cfg.group), str(cfg.year)
     shown = sup.estimates
-    groups = tuple(ComparisonGroup(g, _label(cfg, cfg.group, g),
-                                   GROUP_PHRASES.get(g, _label(cfg, cfg.group, g).lower()))
+    groups = tuple(ComparisonGroup(g, _label(cfg, group, g),
+                                   GROUP_PHRASES.get(g, _label(cfg, group, g).lower()))
                    for g in others)
-    data = AreaSummaryInput(
+    return AreaSummaryInput(
         area_name=_label(cfg, cfg.area or "", area),
         area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
-        comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: cfg.group}),
-        comparisons=sup.contrasts[UNIT], changes=sup.contrasts[cfg.year], variables=infos,
-        area_id=area, comparison_groups=groups, rounds=rounds, round_column=cfg.year,
-        group_column=cfg.group, alpha=round(1 - cfg.level, 10),
+        comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: group}),
+        comparisons=sup.contrasts[0], changes=sup.contrasts[1], variables=infos,
+        area_id=area, comparison_groups=groups, rounds=rounds, round_column=year,
+        group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=_weighted(result), clustered=_clustered(result),
     )
-    return data, sup.log
 
 
 def _render_one(job: tuple[AreaSummaryInput, Path, Path]) -> None:
@@ -321,15 +339,24 @@ def _render_all(jobs: list[tuple[AreaSummaryInput, Path, Path]]) -> None:
         list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
-def _youth_summary(result: RunResult, out: Path, created: str) -> pd.DataFrame:
+def _youth_set(result: RunResult) -> TableSet:
+    """The youth summary's estimates (crossed cells, subgroups) and the contrasts between the
+    crossed cells."""
+    cfg, a = result.config, result.analysis
+    cols = tuple(cfg.group_from)
+    crossed = () if a.summary_contrasts.empty else (
+        Contrasts(a.summary_contrasts, cols, _line_keys(cfg), logged=False),)
+    return TableSet("summary", a.summary_estimates, crossed, lines=cols)
+
+
+def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
     """The livsmestring summary for the youth workers, HTML and PDF."""
     cfg, a = result.config, result.analysis
     infos = variable_infos(result)
     cols = list(cfg.group_from)
-    sup = suppress(a.summary_estimates, None, _rule(cfg, cols))
     differences = None
-    if not a.summary_contrasts.empty:
-        diff = _hide_crossed(a.summary_contrasts, sup.estimates, cols, cfg)
+    if sup.contrasts:
+        diff = sup.contrasts[0]
         differences = diff.assign(group_a=diff["group_a"].map(lambda x: _cross_label(cfg, x)),
                                   group_b=diff["group_b"].map(lambda x: _cross_label(cfg, x)))
     est = a.summary_estimates
@@ -350,7 +377,6 @@ def _youth_summary(result: RunResult, out: Path, created: str) -> pd.DataFrame:
         weighted=_weighted(result), clustered=_clustered(result),
     )
     render_youth(data, out / "livsmestring.html", out / "livsmestring.pdf")
-    return sup.log
 
 
 def _cross_label(cfg: RunConfig, value: object) -> str:
@@ -417,12 +443,16 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     created = dt.date.today().isoformat()
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    logs = [_significance(result, out, created).assign(table="significance")]
+    significance, *summaries = protect(_table_sets(result), _rule(cfg))
+    _significance(result, out, created, significance)
     timings["write significance tables and charts"] = time.perf_counter() - start
     start = time.perf_counter()
-    summary = _youth_summary if cfg.survey == "livsmestring" else _area_summaries
-    logs.append(summary(result, out, created).assign(table="summary"))
+    if cfg.survey == "livsmestring":
+        _youth_summary(result, out, created, summaries[0])
+    else:
+        _area_summaries(result, out, created, tuple(summaries))
     timings["write summaries"] = time.perf_counter() - start
+    logs = [significance.log, *(s.log for s in summaries)]
     control = out / "kontrol"
     control.mkdir()
     _write_csv(result.rejects, control / "afviste_svar.csv")

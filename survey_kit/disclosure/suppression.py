@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from survey_kit.report.inputs import (
+from survey_kit.disclosure.tables import (
     ESTIMATE_COLUMNS,
     STAT_COLUMNS,
     ReportInputError,
@@ -266,7 +266,8 @@ def suppress_contrasts(
     return con
 
 
-def _log_rows(frame: pd.DataFrame, table: str, details: list[str] | None) -> list[dict[str, str]]:
+def log_rows(frame: pd.DataFrame, table: str, details: list[str] | None) -> list[dict[str, str]]:
+    """One log row per suppressed row of ``frame`` (``details``: per row, else by reason)."""
     rows = []
     keys = cell_keys(frame, key_columns(frame))
     for i in np.flatnonzero(frame["suppressed"].to_numpy(dtype=bool)):
@@ -328,11 +329,11 @@ def suppress(
     rule = SuppressionRule() if rule is None else rule
     est = suppress_estimates(estimates, rule)
     details = est.attrs.pop("suppression_details")
-    log = _log_rows(est, "estimates", details)
+    log = log_rows(est, "estimates", details)
     out: dict[str, pd.DataFrame] = {}
     for between, frame in (contrasts or {}).items():
         out[between] = suppress_contrasts(frame, between, est, rule)
-        log.extend(_log_rows(out[between], f"contrasts:{between}", None))
+        log.extend(log_rows(out[between], f"contrasts:{between}", None))
     return SuppressedTables(
         estimates=est, contrasts=out, log=pd.DataFrame(log, columns=list(LOG_COLUMNS)),
         rule=rule,
@@ -345,6 +346,7 @@ __all__ = [
     "SuppressedTables",
     "SuppressionRule",
     "find_lines",
+    "log_rows",
     "suppress",
     "suppress_contrasts",
     "suppress_estimates",

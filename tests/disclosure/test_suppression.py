@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey_kit.report import ReportInputError, SuppressionRule, suppress
-from survey_kit.report.inputs import key_text
-from survey_kit.report.suppression import find_lines, key_columns
+from survey_kit.disclosure import ReportInputError, SuppressionRule, suppress
+from survey_kit.disclosure.suppression import find_lines, key_columns
+from survey_kit.disclosure.tables import key_text
 
 STATS = {"estimate": 0.5, "se": 0.05, "ci_low": 0.4, "ci_high": 0.6, "df": 30, "deff": 1.2}
 
