@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from survey_kit.report.cells import NAN3, ShownCells
-from survey_kit.report.escape import display_label, fmt_dec, join_danish
+from survey_kit.report.escape import display_label, fmt_dec, join_danish, slug
 from survey_kit.report.inputs import (
     Banner,
     Breakdown,
@@ -310,10 +310,6 @@ def figure_png(fig: Figure, dpi: int = 200) -> bytes:
     return buf.getvalue()
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "chart"
-
-
 def make_charts(
     estimates: pd.DataFrame, variables: Sequence[VariableInfo], banner: Banner,
     out_dir: str | Path, profile_group: str = "helhedsplan", profile_round: object = None,
@@ -347,8 +343,9 @@ def make_charts(
     charts = []
     for v in variables:
         fig, alt = group_round_figure(est, v, banner)
-        png, svg = save_figure(fig, out / f"grupper_{_slug(v.id)}")
-        charts.append(Chart(f"grupper_{_slug(v.id)}", v.label, alt, png, svg))
+        name = f"grupper_{slug(v.id, '_', 'chart')}"
+        png, svg = save_figure(fig, out / name)
+        charts.append(Chart(name, v.label, alt, png, svg))
     rnd = key_text(profile_round) if profile_round is not None else banner.round_keys[-1]
     scores = [v for v in variables if v.kind == "score"]
     group_label = dict(banner.groups).get(profile_group, profile_group)
@@ -358,7 +355,7 @@ def make_charts(
             continue
         title = f"{brk.heading}: {group_label} {rnd}"
         fig, alt = profile_figure(values, scores, labels, title)
-        name = f"profil_{_slug('_'.join(brk.column_names))}"
+        name = f"profil_{slug('_'.join(brk.column_names), '_', 'chart')}"
         png, svg = save_figure(fig, out / name)
         charts.append(Chart(name, title, alt, png, svg))
     return tuple(charts)

@@ -13,6 +13,8 @@ Three small concerns that every writer in :mod:`survey_kit.report` shares:
 * :func:`fmt_pct`, :func:`fmt_dec`, :func:`fmt_int` -- Danish number formatting: decimal
   comma, "." as thousands separator, a no-break space before the percent sign;
   :func:`fmt_date` (Danish long dates) and :func:`display_label` (en dash in number ranges).
+
+And :func:`slug`, the one way a label becomes part of a file name.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
@@ -30,6 +33,21 @@ FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 MISSING_TEXT = "–"
 """What a number that cannot be shown (missing or suppressed) prints as: an en dash."""
+
+
+def slug(text: str, sep: str = "-", empty: str = "x") -> str:
+    """``text`` as a lower-case ASCII file-name part: æ/ø/å spelled out, accents dropped, every
+    run of other characters one ``sep``; ``empty`` when nothing is left.
+
+    Examples
+    --------
+    >>> slug("Ærø Øst – Ålborg"), slug("oplevet_tryghed", "_"), slug("!!", empty="omraade")
+    ('aeroe-oest-aalborg', 'oplevet_tryghed', 'omraade')
+    """
+    spelled = (text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+               .replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa"))
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", sep, ascii_text).strip(sep).lower() or empty
 
 
 def html_escape(text: object) -> Markup:

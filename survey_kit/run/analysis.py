@@ -12,12 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from survey_kit.compare import compare, did
 from survey_kit.design.design import Design
-from survey_kit.estimate.estimators import proportion_ci
 from survey_kit.run import areas
 from survey_kit.run.config import RunConfig
 from survey_kit.spec import Questionnaire
@@ -93,18 +91,14 @@ def run_variables(q: Questionnaire, scored: pd.DataFrame,
 def _estimates(design: Design, variables: Variables, by: list[str], level: float
                ) -> pd.DataFrame:
     """Means of every variable in one pass (shared with the comparisons through the design's
-    estimate cache); shares get logit intervals as ``svyciprop``."""
+    estimate cache); shares get the logit intervals of ``Design.proportion`` (R
+    ``svyciprop``)."""
     table = design.mean(variables.all, by=by, level=level).to_frame()
-    shares = table["variable"].isin(variables.shares).to_numpy()
-    if shares.any():
-        domain, keys = design.domains(by)
-        rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
-        part = table.loc[shares]
-        low, high = proportion_ci(part["estimate"].to_numpy(), part["se"].to_numpy(),
-                                  part["df"].to_numpy(dtype=float), level, "logit",
-                                  np.tile(rows, len(variables.shares)))
-        table.loc[shares, "ci_low"] = low
-        table.loc[shares, "ci_high"] = high
+    if variables.shares:
+        props = design.proportion(list(variables.shares), by=by, level=level).to_frame()
+        shares = table["variable"].isin(variables.shares).to_numpy()
+        table.loc[shares, "ci_low"] = props["ci_low"].to_numpy()
+        table.loc[shares, "ci_high"] = props["ci_high"].to_numpy()
     return table
 
 

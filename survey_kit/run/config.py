@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from survey_kit.compare.multiplicity import ADJUST_METHODS
 from survey_kit.errors import ConfigError
-
-ADJUST_METHODS = ("holm", "bonferroni", "BH", "BY", "hochberg", "hommel", "none")
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import re
 import time
-import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
@@ -37,7 +35,7 @@ from survey_kit.report import (
     write_significance_workbook,
     write_tidy_csv,
 )
-from survey_kit.report.escape import neutralise_frame
+from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup, render_area
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.respondents import reliability_table
@@ -251,13 +249,6 @@ def _subgroup_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(subgroup=frame["subgroup"].map(lambda cols: " x ".join(cols) or None))
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe")
-                                       .replace("å", "aa").replace("Æ", "Ae").replace("Ø", "Oe")
-                                       .replace("Å", "Aa")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "omraade"
-
-
 def _area_sets(result: RunResult) -> list[tuple[str, TableSet]]:
     """Per area of the focus group: its estimates with the comparison groups', and the contrasts
     its page states (against each group in the latest round, change), protected together."""
@@ -294,7 +285,7 @@ def _area_summaries(result: RunResult, out: Path, created: str,
     jobs, used = [], set()
     for area, sup in zip(areas, protected, strict=True):
         data = _area_input(result, area, others, rounds, infos, created, sup)
-        stem = _slug(area)
+        stem = slug(area, empty="omraade")
         while stem in used:
             stem += "-x"
         used.add(stem)
