@@ -76,12 +76,12 @@ Examples
 >>> smoothed = smooth_variances(direct)           # pooled design effect (method "deff")
 >>> fh = fay_herriot(smoothed, "~ register_share", vardir="var_smoothed")
 >>> round(float(smoothed["deff_pooled"].iloc[0]), 4)
-1.847
+1.8806
 >>> fh.to_frame()[["area", "direct", "eblup", "rmse", "gamma"]].round(3).head(3)
   area  direct  eblup   rmse  gamma
-0    a    0.74  0.678  0.066  0.614
-1    b    0.40  0.436  0.075  0.558
-2    c    0.62  0.626  0.053  0.747
+0    a    0.74  0.677  0.066  0.606
+1    b    0.40  0.437  0.075  0.550
+2    c    0.62  0.627  0.054  0.740
 """
 
 from survey_kit.small_area.fay_herriot import (

@@ -132,15 +132,18 @@ def _areas(direct: pd.DataFrame, estimate: str, se: str | None, vardir: str | No
             f"fay_herriot: area {dupes[0]!r} appears more than once in column {area!r}; "
             "expected one row per area (select one variable and one round first)")
     table = direct.set_index(area, drop=False)
-    y = pd.to_numeric(table[estimate], errors="raise").astype(float)
-    var = pd.to_numeric(table[vardir] if vardir else table[se] ** 2).astype(float)  # type: ignore[index]
-    bad = np.isfinite(var.to_numpy()) & (var.to_numpy() <= 0)
+    y = pd.to_numeric(table[estimate], errors="raise").to_numpy(dtype=float)
+    source = vardir or se
+    given = pd.to_numeric(table[source], errors="raise").to_numpy(dtype=float)  # type: ignore[index]
+    bad = np.isfinite(given) & (given <= 0)
     if bad.any():
+        what = "sampling variance" if vardir else "standard error"
         raise SmallAreaError(
-            f"fay_herriot: area {table.index[bad][0]!r} has sampling variance "
-            f"{var.to_numpy()[bad][0]:g} (column {vardir or se!r}); expected > 0 "
-            "(smooth zero variances with survey_kit.small_area.smooth_variances)")
-    return table.assign(_direct=y.to_numpy(), _vardir=var.to_numpy())
+            f"fay_herriot: area {table.index[bad][0]!r} has {what} {given[bad][0]:g} (column "
+            f"{source!r}); expected > 0 (smooth zero variances with "
+            "survey_kit.small_area.smooth_variances)")
+    var = given if vardir else given**2
+    return table.assign(_direct=y, _vardir=var)
 
 
 def _check_rank(mm: ModelMatrix, used: np.ndarray, formula: str) -> None:
