@@ -46,11 +46,15 @@ with :math:`g_{1i} = \gamma_i D_i` (the MSE if A and β were known),
 :math:`-\mathrm{tr}[(X'V^{-1}X)^{-1} X'V^{-2}X] / \sum_i (A + D_i)^{-2}` for ML, and
 :math:`2[m \sum_i (A + D_i)^{-2} - (\sum_i (A + D_i)^{-1})^2] / (\sum_i (A + D_i)^{-1})^3` for FH;
 :math:`\overline{\mathrm{Var}}(\hat A) = 2 / \sum_i (A + D_i)^{-2}` (REML, ML) or
-:math:`2m / (\sum_i (A + D_i)^{-1})^2` (FH). The RMSE is its square root; intervals
-``eblup ± 1.96 rmse`` hold their level on average over areas under the model.
+:math:`2m / (\sum_i (A + D_i)^{-1})^2` (FH). The RMSE is its square root. The MSE
+estimator is unbiased to second order; the interval ``eblup ± 1.96 rmse`` has a coverage
+error of order 1/m: under the model it covers about 93.6 % with 30 areas, 94.3 % with 50 and
+94.8 % with 200 (simulation in tests/small_area), lowest for the areas with the largest
+sampling variances.
 
 **Areas without a direct estimate** (survey_kit's extension): they are not used in the fit and
-get the synthetic estimate with MSE :math:`\hat A + x_i'(X'V^{-1}X)^{-1}x_i`.
+get the synthetic estimate with MSE :math:`\hat A + x_i'(X'V^{-1}X)^{-1}x_i` (for ML and FH
+without a correction for the bias of :math:`\hat A`).
 
 **Sampling variances.** The model treats :math:`D_i` as known, but a direct variance from an
 area with 3 PSUs rests on 2 degrees of freedom and is itself very uncertain; an area whose

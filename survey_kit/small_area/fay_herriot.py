@@ -132,9 +132,8 @@ def _areas(direct: pd.DataFrame, estimate: str, se: str | None, vardir: str | No
             f"fay_herriot: area {dupes[0]!r} appears more than once in column {area!r}; "
             "expected one row per area (select one variable and one round first)")
     table = direct.set_index(area, drop=False)
-    y = pd.to_numeric(table[estimate], errors="raise").to_numpy(dtype=float)
-    source = vardir or se
-    given = pd.to_numeric(table[source], errors="raise").to_numpy(dtype=float)  # type: ignore[index]
+    source = str(vardir or se)
+    y, given = _numeric(table, estimate), _numeric(table, source)
     bad = np.isfinite(given) & (given <= 0)
     if bad.any():
         what = "sampling variance" if vardir else "standard error"
@@ -144,6 +143,13 @@ def _areas(direct: pd.DataFrame, estimate: str, se: str | None, vardir: str | No
             "survey_kit.small_area.smooth_variances)")
     var = given if vardir else given**2
     return table.assign(_direct=y, _vardir=var)
+
+
+def _numeric(table: pd.DataFrame, column: str) -> np.ndarray:
+    try:
+        return pd.to_numeric(table[column], errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError) as err:
+        raise SmallAreaError(f"fay_herriot: column {column!r} is not numeric ({err})") from err
 
 
 def _check_rank(mm: ModelMatrix, used: np.ndarray, formula: str) -> None:

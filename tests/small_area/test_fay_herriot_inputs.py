@@ -63,6 +63,7 @@ def test_se_and_vardir_agree(data: pd.DataFrame) -> None:
     (lambda d: d.assign(region="nord"), "'region' has 1 level"),
     (lambda d: d.assign(x2=2 * d["x1"]), "model column 'x2' .* combination"),
     (lambda d: d.drop(columns="y"), "estimate= column 'y' is not in the data"),
+    (lambda d: d.assign(se=d["region"]), "column 'se' is not numeric"),
 ])
 def test_errors_name_what_is_wrong(data: pd.DataFrame, change: object, message: str) -> None:
     with pytest.raises(sk.SmallAreaError, match=message):
