@@ -23,6 +23,7 @@ import pandas as pd
 from survey_kit.errors import SurveyKitError
 from survey_kit.io import read_data
 from survey_kit.respondents import Thresholds, ValidationLimitError, validate
+from survey_kit.scaffold import command as init_command
 from survey_kit.spec import load_questionnaire
 
 PROG = "survey-kit"
@@ -219,6 +220,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+register(Command("init", init_command.HELP, init_command.init_arguments, init_command.run_init))
 register(Command("run", "run the annual processing described by a configuration file",
                  _run_arguments, _run_run))
 register(Command("demo", "run the annual processing of both surveys on the bundled demo data",

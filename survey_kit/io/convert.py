@@ -47,7 +47,7 @@ DANISH = NumberStyle(
     re.compile(r"[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)"),
     re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)"),
 )
-_KEEP_AS_TEXT = re.compile(r"[+-]?0\d|.*\d{16}")
+_KEEP_AS_TEXT = re.compile(r"[+-]?0\d.*|.*\d{16}.*")
 _DANISH_SIGN = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})")
 _ENGLISH_SIGN = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})")
 

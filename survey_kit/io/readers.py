@@ -12,6 +12,7 @@ adds them as a column.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import tempfile
@@ -63,6 +64,7 @@ class Table:
     rows: np.ndarray
     attrs: dict[str, Any]
     style: NumberStyle | None = None
+    name: str = ""
 
 
 def read_data(
@@ -140,7 +142,7 @@ def read_data(
     options = ReadOptions(sheet, header_row, tuple(text_columns))
     table = _read(path.read_bytes(), kind, name, options)
     data = table.data
-    _require_numbers(data, table, numeric_columns, name)
+    _require_numbers(data, table, numeric_columns)
     if row_column is not None:
         data[row_column] = table.rows
     data.attrs.update({"source": name, **table.attrs})
@@ -163,7 +165,7 @@ def _read(raw: bytes, kind: str, name: str, options: ReadOptions) -> Table:
         raise DataValidationError(f"{name}: cannot read {kind} file: {detail}") from exc
     if len(table.data) == 0:
         raise DataValidationError(f"{name}: {_no_rows(table)}")
-    return table
+    return dataclasses.replace(table, name=name)
 
 
 def _no_rows(table: Table) -> str:
@@ -270,16 +272,14 @@ def _read_parquet(raw: bytes, name: str, options: ReadOptions) -> Table:
     return Table(data.reset_index(drop=True), np.arange(1, len(data) + 1), {"format": "parquet"})
 
 
-def _require_numbers(
-    data: pd.DataFrame, table: Table, columns: Sequence[str], name: str
-) -> None:
+def _require_numbers(data: pd.DataFrame, table: Table, columns: Sequence[str]) -> None:
     """Every listed column present must be numeric; else name the first cell that is not."""
     for column in columns:
         if column in data.columns and not pd.api.types.is_numeric_dtype(data[column]):
-            data[column] = _numbers_or_error(data[column], table, name)
+            data[column] = _numbers_or_error(data[column], table)
 
 
-def _numbers_or_error(values: pd.Series, table: Table, name: str) -> pd.Series:
+def _numbers_or_error(values: pd.Series, table: Table) -> pd.Series:
     """The cells as floats, or an error naming the first cell that is not a number."""
     style = table.style
     out = np.full(len(values), np.nan)
@@ -288,7 +288,7 @@ def _numbers_or_error(values: pd.Series, table: Table, name: str) -> pd.Series:
         if number is None:
             expected = f"a number ({style.name})" if style is not None else "a number"
             raise DataValidationError(
-                f"{name}: row {int(table.rows[position])}, column {values.name!r}: expected "
+                f"{table.name}: row {int(table.rows[position])}, column {values.name!r}: expected "
                 f"{expected}, found {show_value(value)}"
             )
         out[position] = number

@@ -230,8 +230,9 @@ def _places(data: pd.DataFrame, positions: np.ndarray) -> pd.Series:
 def _required_problems(data: pd.DataFrame, column: str, role: str) -> pd.DataFrame | None:
     values = data[column]
     blank = values.isna().to_numpy(dtype=bool)
-    if values.dtype == object:
-        blank |= (values.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)
+    if not pd.api.types.is_numeric_dtype(values):
+        blank = blank | (values.astype("string").str.strip() == "").fillna(True).to_numpy(
+            dtype=bool)
     return _frame(data, blank, column, f"missing {role} (every respondent needs one)",
                   "missing_value")
 
