@@ -10,7 +10,7 @@ is a number in the file's number style, so nothing is guessed cell by cell:
 * A column whose cells fail the file's style but are all plain decimals of the other style
   (``1.5`` in a semicolon file) is read in that style.
 * A column is kept as text when a number would lose what the text says: a leading zero
-  (``01`` and ``1`` are different respondents) or 16 digits or more.
+  (``01`` and ``1`` are different respondents) or a whole number of 16 digits or more.
 * ``true``/``false`` columns become booleans.  Blank cells and the usual missing tokens
   (``NA``, ``NaN``, ``NULL``, ``#N/A``, ``.``) are missing.
 """
@@ -22,8 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A", "."})
+_TOKENS = pa.array(sorted(MISSING_TOKENS), type=pa.string())
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ DANISH = NumberStyle(
     re.compile(r"[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)"),
     re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)"),
 )
-_KEEP_AS_TEXT = re.compile(r"[+-]?0\d.*|.*\d{16}.*")
+_KEEP_AS_TEXT = re.compile(r"[+-]?0\d.*|[+-]?\d{16,}")
 _DANISH_SIGN = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})")
 _ENGLISH_SIGN = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})")
 
@@ -72,18 +75,35 @@ def style_for(delimiter: str | None, cells: pd.Series | None = None) -> NumberSt
     return DANISH if danish > english else ENGLISH
 
 
-def blank_to_nan(text: pd.Series) -> pd.Series:
-    """Stripped text cells, with blanks and missing tokens as NaN (object dtype)."""
-    stripped = text.astype(object).where(text.notna(), None)
-    is_text = stripped.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    out = stripped.copy()
-    out[is_text] = stripped[is_text].str.strip()
+def blank_to_nan(cells: pd.Series) -> pd.Series:
+    """Typed cells (Excel) with text stripped and blanks and missing tokens as NaN (object).
+
+    Examples
+    --------
+    >>> blank_to_nan(pd.Series([" a ", "NA", 3, None])).tolist()
+    ['a', nan, 3, nan]
+    """
+    out = cells.astype(object).where(cells.notna(), np.nan)
+    is_text = out.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    out[is_text] = out[is_text].str.strip()
     missing = out.isna().to_numpy(dtype=bool) | out.isin(MISSING_TOKENS).to_numpy(dtype=bool)
     return out.mask(missing, np.nan)
 
 
-def convert_text(text: pd.Series, style: NumberStyle) -> pd.Series:
-    """A column of text cells as numbers, booleans or (stripped) text.
+def text_array(values: pd.Series) -> pa.Array:
+    """Text cells (every non-missing cell a string) as an Arrow string array: stripped,
+    blanks and missing tokens null.  Arrow keeps every later step vectorised."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    stripped = pc.utf8_trim_whitespace(array)
+    missing = pc.fill_null(pc.is_in(stripped, value_set=_TOKENS), True)
+    return pc.if_else(missing, pa.scalar(None, pa.string()), stripped)
+
+
+def convert_text(values: pd.Series, style: NumberStyle) -> pd.Series:
+    """A column of cells as numbers, booleans or (stripped) text; typed cells (Excel) that
+    are not all text go through :func:`convert_mixed`.
 
     Examples
     --------
@@ -94,21 +114,86 @@ def convert_text(text: pd.Series, style: NumberStyle) -> pd.Series:
     >>> convert_text(pd.Series(["3", "4"]), ENGLISH).dtype
     dtype('int64')
     """
-    cells = blank_to_nan(text)
-    present = cells.dropna()
-    if present.empty:
-        return pd.Series(np.nan, index=text.index, dtype=float)
-    if not all(isinstance(v, str) for v in present):
+    if values.dtype != object and pd.api.types.is_string_dtype(values):
+        return convert_array(text_array(values), style, values.index)
+    cells = blank_to_nan(values)
+    if not all(isinstance(v, str) for v in cells.dropna()):
         return convert_mixed(cells, style)
-    if present.str.fullmatch(_KEEP_AS_TEXT).any():
-        return cells
-    lower = present.str.lower()
-    if lower.isin(("true", "false")).all():
-        return cells.map(lambda v: v if not isinstance(v, str) else v.lower() == "true")
+    return convert_array(text_array(cells), style, values.index)
+
+
+def convert_array(array: pa.Array, style: NumberStyle, index: pd.Index) -> pd.Series:
+    """Arrow text cells (see :func:`text_array`) as numbers, booleans or text."""
+    present = pc.drop_null(array)
+    if len(present) == 0:
+        return pd.Series(np.nan, index=index, dtype=float)
+    if _keep_as_text(present):
+        return text_series(array, index)
+    plain = _plain_numbers(array, present, style, index)
+    if plain is not None:
+        return plain
+    if _all(pc.utf8_lower(present), "true|false"):
+        flags = pd.Series(pc.equal(pc.utf8_lower(array), "true").to_pylist(), index=index)
+        return flags.where(flags.notna(), np.nan) if flags.isna().any() else flags.astype(bool)
     for candidate, rule in ((style, style.pattern), (_other(style), _other(style).plain)):
-        if present.str.fullmatch(rule).all():
-            return _numbers(cells, present, candidate)
-    return cells
+        if _all(present, rule.pattern):
+            return _arrow_numbers(array, candidate, index)
+    return text_series(array, index)
+
+
+def _plain_numbers(
+    array: pa.Array, present: pa.Array, style: NumberStyle, index: pd.Index
+) -> pd.Series | None:
+    """The common case fast: every cell a plain number (``3``, ``12.5``, ``-1e3``) that
+    means the same in ``style`` (in Danish style only whole numbers: ``1.234`` is 1234)."""
+    if not _all(present.slice(0, 200), r"[+-]?[0-9.eE+-]+"):  # a failing cast is slow
+        return None
+    try:
+        values = pc.cast(array, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+    if bool(pc.any(pc.is_inf(values)).as_py()):  # "inf" is text here, not a number
+        return None
+    dotted = bool(pc.any(pc.match_substring(present, ".")).as_py())
+    if style is DANISH and dotted:
+        return None
+    out = pd.Series(values.to_numpy(zero_copy_only=False), index=index)
+    if dotted or bool(pc.any(pc.match_substring_regex(present, "[eE]")).as_py()):
+        return out
+    return _as_int_if_whole(out)
+
+
+def text_series(array: pa.Array, index: pd.Index) -> pd.Series:
+    """Arrow text as an object Series with NaN for missing cells."""
+    values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+    values[pd.isna(values)] = np.nan
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _keep_as_text(present: pa.Array) -> bool:
+    """A leading zero or a 16-digit whole number in the column (cheap filters first)."""
+    zero = pc.or_(pc.starts_with(present, "0"), pc.match_substring_regex(present, "^[+-]0"))
+    long = pc.greater_equal(pc.utf8_length(present), 16)
+    suspects = pc.filter(present, pc.or_(zero, long))
+    return len(suspects) > 0 and _any(suspects, _KEEP_AS_TEXT.pattern)
+
+
+def _all(array: pa.Array, pattern: str) -> bool:
+    return bool(pc.all(pc.match_substring_regex(array, f"^(?:{pattern})$")).as_py())
+
+
+def _any(array: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(array, f"^(?:{pattern})$")).as_py())
+
+
+def _arrow_numbers(array: pa.Array, style: NumberStyle, index: pd.Index) -> pd.Series:
+    plain = pc.replace_substring(array, style.thousands, "")
+    if style.decimal != ".":
+        plain = pc.replace_substring(plain, style.decimal, ".")
+    values = pd.Series(pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False), index=index)
+    if _any(pc.drop_null(plain), ".*[.eE].*"):
+        return values
+    return _as_int_if_whole(values)
 
 
 def convert_mixed(cells: pd.Series, style: NumberStyle) -> pd.Series:
@@ -127,7 +212,8 @@ def convert_mixed(cells: pd.Series, style: NumberStyle) -> pd.Series:
         return cells
     out = pd.to_numeric(present.where(~is_text, np.nan), errors="coerce").astype(float)
     if is_text.any():
-        out[is_text] = _numbers(text, text, style).to_numpy(dtype=float)
+        numbers = _arrow_numbers(text_array(text), style, text.index)
+        out[is_text] = numbers.to_numpy(dtype=float)
     return _as_int_if_whole(out.reindex(cells.index))
 
 
@@ -149,16 +235,6 @@ def parse_number(text: str, style: NumberStyle) -> float | None:
 
 def _other(style: NumberStyle) -> NumberStyle:
     return ENGLISH if style is DANISH else DANISH
-
-
-def _numbers(cells: pd.Series, present: pd.Series, style: NumberStyle) -> pd.Series:
-    plain = present.str.replace(style.thousands, "", regex=False)
-    if style.decimal != ".":
-        plain = plain.str.replace(style.decimal, ".", regex=False)
-    values = pd.to_numeric(plain).astype(float).reindex(cells.index)
-    if plain.str.contains(r"[.eE]", regex=True).any():
-        return values
-    return _as_int_if_whole(values)
 
 
 def _as_int_if_whole(values: pd.Series) -> pd.Series:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyreadstat
 
 from survey_kit.errors import DataValidationError
@@ -31,9 +32,12 @@ from survey_kit.io.archive import DATA_SUFFIXES, file_kind, gunzip, zip_member
 from survey_kit.io.convert import (
     NumberStyle,
     blank_to_nan,
+    convert_array,
     convert_text,
     parse_number,
     style_for,
+    text_array,
+    text_series,
 )
 from survey_kit.io.delimited import DELIMITERS, read_delimited
 from survey_kit.io.encoding import decode
@@ -182,7 +186,7 @@ def _read_text(raw: bytes, name: str, options: ReadOptions) -> Table:
     rows = text.header_row + 1 + np.arange(len(cells))
     sample = pd.concat([cells[c].head(SCAN_ROWS * 4) for c in cells.columns], ignore_index=True)
     style = style_for(text.delimiter, sample)
-    table = _finish(cells, rows, style, options, name)
+    table = _finish(cells, rows, style, options, typed=False)
     attrs = {"format": "csv", "encoding": decoded.encoding,
              "delimiter": DELIMITERS[text.delimiter], "number_style": style.name,
              "header_row": text.header_row, **table.attrs}
@@ -202,7 +206,7 @@ def _read_excel(raw: bytes, name: str, options: ReadOptions) -> Table:
     rows = cells.index.to_numpy(dtype=np.int64) + 1  # the grid keeps leading blank rows
     texts = pd.concat([cells[c].head(SCAN_ROWS * 4) for c in cells.columns])
     style = style_for(None, texts[texts.map(lambda v: isinstance(v, str))])
-    table = _finish(cells.reset_index(drop=True), rows, style, options, name)
+    table = _finish(cells.reset_index(drop=True), rows, style, options, typed=True)
     attrs = {"format": "xlsx" if not name.lower().endswith(".xls") else "xls",
              "header_row": start + 1, "number_style": style.name, **table.attrs}
     return Table(table.data, table.rows, attrs, style)
@@ -222,21 +226,38 @@ def _column_names(header: list[str], name: str) -> list[str]:
 
 
 def _finish(
-    cells: pd.DataFrame, rows: np.ndarray, style: NumberStyle, options: ReadOptions, name: str
+    cells: pd.DataFrame, rows: np.ndarray, style: NumberStyle, options: ReadOptions,
+    typed: bool,
 ) -> Table:
-    """Drop fully blank rows and unnamed blank columns; convert each column deliberately."""
-    clean = {c: blank_to_nan(cells[c]) for c in cells.columns}
-    frame = pd.DataFrame(clean, index=cells.index)
-    blank = frame.isna().all(axis=1).to_numpy()
-    frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
-    empty_unnamed = [c for c in frame.columns
-                     if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
-    frame = frame.drop(columns=empty_unnamed)
-    text = set(options.text_columns)
-    converted = {c: _as_text(frame[c]) if c in text else convert_text(frame[c], style)
-                 for c in frame.columns}
-    data = pd.DataFrame(converted, index=frame.index, columns=frame.columns)
+    """Drop fully blank rows and unnamed blank columns; convert each column deliberately.
+
+    Text cells (CSV) go through Arrow string arrays; ``typed`` cells (Excel) stay objects."""
+    if not typed:
+        arrays = {c: text_array(cells[c]) for c in cells.columns}
+        blank = np.logical_and.reduce(
+            [a.is_null().to_numpy(zero_copy_only=False) for a in arrays.values()])
+        keep = pa.array(~blank)
+        columns = {c: a.filter(keep) for c, a in arrays.items()}
+        present = {c: a.null_count < len(a) for c, a in columns.items()}
+    else:
+        frame = pd.DataFrame({c: blank_to_nan(cells[c]) for c in cells.columns})
+        blank = frame.isna().all(axis=1).to_numpy()
+        columns = {c: frame.loc[~blank, c].reset_index(drop=True) for c in frame.columns}
+        present = {c: bool(v.notna().any()) for c, v in columns.items()}
+    rows = rows[~blank]
+    index = pd.RangeIndex(len(rows))
+    kept = [c for c in columns if present[c] or not str(c).startswith("Unnamed: ")]
+    as_text = set(options.text_columns)
+    converted = {c: _convert(columns[c], c in as_text, style, index) for c in kept}
+    data = pd.DataFrame(converted, index=index, columns=kept)
     return Table(data, rows, {"blank_rows": int(blank.sum())}, style)
+
+
+def _convert(values: pa.Array | pd.Series, as_text: bool, style: NumberStyle,
+             index: pd.Index) -> pd.Series:
+    if isinstance(values, pa.Array):
+        return text_series(values, index) if as_text else convert_array(values, style, index)
+    return _as_text(values) if as_text else convert_text(values, style)
 
 
 def _as_text(cells: pd.Series) -> pd.Series:

@@ -14,7 +14,7 @@ import pyreadstat
 import pytest
 
 from survey_kit.errors import DataValidationError
-from survey_kit.io import read_data
+from survey_kit.io import read_data, read_margins
 
 ROWS = "resp_id,design_weight,by\n1,1.5,Køge\n2,2.5,Ishøj\n"
 
@@ -297,3 +297,15 @@ def test_missing_tokens_and_booleans(tmp_path: Path) -> None:
     data = read_data(path)
     assert data["menapt"].tolist() == [True, False, True]
     assert data["q"].isna().tolist() == [True, True, False]
+
+
+def test_margins_name_the_line_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "margins.csv"
+    path.write_text("Registertal 2024;;;\n;;;\ngroup;variable;level;total\n"
+                    "a;gender;mand;1.480\n\na;gender;kvinde;mange\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"margins\.csv, line 6: column 'total': "
+                       r"expected a number >= 0, found 'mange'"):
+        read_margins(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("mange", "1.520"), encoding="utf-8")
+    margins = read_margins(path)
+    assert margins["total"].tolist() == [1480.0, 1520.0] and "rows" not in margins.attrs
