@@ -67,6 +67,9 @@ class ValidationReport:
         The file the data came from (``data.attrs["source"]``).
     files : tuple of (str, int)
         Rows per ``source_file``, when the data has that column.
+    notes : tuple of str
+        What the reader should know that is not a problem, e.g. a round the spec does not
+        list that was read as its latest round (one line each).
 
     ``len(valid) + len(rejected_rows) == n_rows`` always holds.
     """
@@ -80,6 +83,7 @@ class ValidationReport:
     thresholds: Thresholds = Thresholds()
     source: str | None = None
     files: tuple[tuple[str, int], ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

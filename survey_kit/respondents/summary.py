@@ -151,8 +151,9 @@ def summary_text(report: ValidationReport) -> str:
     """The console summary (see :meth:`ValidationReport.summary`)."""
     where = f"{report.source}: " if report.source else ""
     head = f"{where}{report.questionnaire}: {report.n_rows:,} rows"
+    notes = [f"  note: {note}" for note in report.notes]
     if report.ok:
-        return f"{head}, all valid"
+        return "\n".join([f"{head}, all valid", *notes])
     rejected = len(report.rejected_rows)
     lines = [f"{head}, {len(report.valid):,} kept, {rejected:,} rejected "
              f"({share(rejected, report.n_rows)})"]
@@ -174,6 +175,7 @@ def summary_text(report: ValidationReport) -> str:
         lines += [f"    {n:>{width},} × {text}" for n, text in found[:TOP_REASONS]]
         if len(found) > TOP_REASONS:
             lines.append(f"    … and {len(found) - TOP_REASONS} more kinds (see the rejects)")
+    lines += notes
     lines.append(_verdict(report))
     return "\n".join(lines)
 

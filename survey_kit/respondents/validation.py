@@ -146,7 +146,29 @@ def validate(
         counts=_counts(cells, rejected), mapped=_n_mapped(cells, rejected),
         thresholds=Thresholds(max_blank_share, max_reject_share),
         source=data.attrs.get("source"), files=_files(data),
+        notes=round_notes(questionnaire, rounds),
     )
+
+
+def round_notes(questionnaire: Questionnaire, rounds: Rounds) -> tuple[str, ...]:
+    """One line per data round the spec does not list, saying how its items are read.
+
+    Examples
+    --------
+    >>> from survey_kit.spec import load_questionnaire
+    >>> q = load_questionnaire("tryghed_trivsel")
+    >>> round_notes(q, read_rounds(q, pd.DataFrame({"year": [2021, 2024]})))[0]
+    "round 2024 is not among the rounds of questionnaire 'tryghed_trivsel' (2018, 2021): \
+its items are read as in 2021, the latest; add it to 'rounds:' in the spec to say so there"
+    """
+    if not rounds.undeclared:
+        return ()
+    listed = ", ".join(map(str, questionnaire.rounds))
+    latest = max(questionnaire.rounds)
+    return tuple(
+        f"round {year} is not among the rounds of questionnaire {questionnaire.name!r} "
+        f"({listed}): its items are read as in {latest}, the latest; add it to 'rounds:' in "
+        "the spec to say so there" for year in rounds.undeclared)
 
 
 def _roles(data: pd.DataFrame, required: Mapping[str, str] | Sequence[str]) -> dict[str, str]:
@@ -181,7 +203,8 @@ def _year_problems(
     data: pd.DataFrame, rounds: Rounds, declared: tuple[int, ...]
 ) -> pd.DataFrame | None:
     expected = ", ".join(map(str, declared))
-    reason = f"unknown survey round (expected a year in {expected})"
+    reason = (f"unknown survey round (expected a year in {expected}; add the round to "
+              "'rounds:' in the spec, or set 'unknown_rounds: latest' there)")
     return _frame(data, rounds.unknown, YEAR_COLUMN, reason, "unknown_year")
 
 

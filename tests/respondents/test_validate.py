@@ -58,7 +58,9 @@ def test_report_lists_every_problem(raw: pd.DataFrame) -> None:
     assert reasons[(12, "a3_2018")].endswith("after the recode of round 2018)")
     assert reasons[(13, "resp_id")] == "duplicate resp_id (first in row 12)"
     assert reasons[(13, "b1")] == "out of range (expected 0-10 or missing code 98 for item 'b1')"
-    assert reasons[(14, "year")] == "unknown survey round (expected a year in 2018, 2021)"
+    assert reasons[(14, "year")] == (
+        "unknown survey round (expected a year in 2018, 2021; add the round to 'rounds:' in "
+        "the spec, or set 'unknown_rounds: latest' there)")
     assert reasons[(15, "a1")].startswith("not a number (expected 1, 2, 3")
     assert reasons[(15, "b1")].startswith("not a whole number (expected 0-10")
     assert reasons[(17, "resp_id")] == "missing respondent id"
