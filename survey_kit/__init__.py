@@ -2,11 +2,12 @@
 
 Everything in the public contract is importable as ``import survey_kit as sk``:
 questionnaires (``sk.load_questionnaire``), the design (``sk.Design``: estimation and
-weighting), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), the demo data
+weighting), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), small-area estimates
+(``sk.fay_herriot``; variance smoothing in ``sk.small_area``), the demo data
 (``sk.datasets.load_demo``) and the error classes.
 """
 
-from survey_kit import datasets
+from survey_kit import datasets, small_area
 from survey_kit.compare import (
     ChisqResult,
     ContrastTable,
@@ -26,6 +27,7 @@ from survey_kit.errors import (
     DataValidationError,
     DesignError,
     EstimationError,
+    SmallAreaError,
     SpecError,
     SurveyKitError,
     WeightingError,
@@ -34,10 +36,12 @@ from survey_kit.estimate import Estimate
 from survey_kit.io import read_data, read_margins, write_sav
 from survey_kit.respondents import (
     ValidationReport,
+    blank_missing_codes,
     cronbach_alpha,
     item_rest_correlations,
     reliability_table,
 )
+from survey_kit.small_area import FayHerriot, fay_herriot
 from survey_kit.spec import Questionnaire, load_questionnaire
 
 __version__ = "0.1.0"
@@ -51,19 +55,23 @@ __all__ = [
     "DesignError",
     "Estimate",
     "EstimationError",
+    "FayHerriot",
     "GlmResult",
     "Questionnaire",
+    "SmallAreaError",
     "SpecError",
     "SurveyKitError",
     "ValidationReport",
     "WeightingError",
     "__version__",
     "banner_letters",
+    "blank_missing_codes",
     "chisq",
     "compare",
     "cronbach_alpha",
     "datasets",
     "did",
+    "fay_herriot",
     "glm",
     "item_rest_correlations",
     "load_questionnaire",
@@ -71,6 +79,7 @@ __all__ = [
     "read_data",
     "read_margins",
     "reliability_table",
+    "small_area",
     "subgroup_tables",
     "trend",
     "write_sav",
