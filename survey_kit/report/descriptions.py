@@ -1,26 +1,33 @@
-"""What each dimension means, in one plain Danish sentence (data for the report input contract).
+"""Default descriptions of the report variables: the sentences of the bundled questionnaires.
 
-:func:`survey_kit.report.inputs.variables_from_labels` takes these as its default
-descriptions; it imports them from here, below both it and :mod:`survey_kit.report.text`.
+What each dimension means is data in the questionnaire YAML (``description`` of a dimension
+and of the index).  A caller with its own questionnaire passes
+``Questionnaire.descriptions()`` to :func:`survey_kit.report.inputs.variables_from_labels`;
+without it, the bundled questionnaires' sentences are used.
 """
 
 from __future__ import annotations
 
-DIMENSION_DESCRIPTIONS: dict[str, str] = {
-    "oplevet_tryghed": "Hvor trygt man føler sig i sit boligområde og i sit hjem.",
-    "social_sammenhaengskraft": "Om naboerne kender hinanden, hjælper hinanden og stoler på "
-                                "hinanden.",
-    "kollektiv_handlekraft": "Om beboerne vil gøre noget sammen, når der sker noget, som er til "
-                             "gene i området.",
-    "tillid": "Hvor meget man stoler på politiet, domstolene og politikerne.",
-    "tilfredshed": "Hvor glad man er for at bo i sit boligområde.",
-    "livskvalitet": "Hvor godt man synes, man har det med sit liv.",
-    "index": "Et samlet mål, som lægger de seks dimensioner sammen.",
-    "skoleglaede": "Om den unge er glad for at gå i skole og føler sig tryg der.",
-    "faglig_selvvurdering": "Hvor godt den unge selv synes, det går med skolen.",
-    "fravaer": "Hvor lidt den unge er væk fra skolen (højere betyder mindre fravær).",
-    "faellesskab": "Om den unge føler sig som en del af et fællesskab.",
-    "ensomhed": "Hvor sjældent den unge føler sig ensom (højere betyder mindre ensom).",
-    "livstilfredshed": "Hvor tilfreds den unge er med sit liv og med sig selv.",
-}
-"""One short sentence per dimension id, for resident summaries."""
+from functools import cache
+
+from survey_kit.spec import load_questionnaire
+from survey_kit.spec.yaml_io import bundled_names
+
+
+@cache
+def bundled_descriptions() -> dict[str, str]:
+    """Dimension id (and ``"index"``) -> one plain-Danish sentence, from every bundled
+    questionnaire.
+
+    Examples
+    --------
+    >>> bundled_descriptions()["tillid"]
+    'Hvor meget man stoler på politiet, domstolene og politikerne.'
+    """
+    out: dict[str, str] = {}
+    for name in bundled_names():
+        out.update(load_questionnaire(name).descriptions())
+    return out
+
+
+__all__ = ["bundled_descriptions"]

@@ -39,7 +39,7 @@ from survey_kit.disclosure.tables import (
     key_text,
     raise_if,
 )
-from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
+from survey_kit.report.descriptions import bundled_descriptions
 
 DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("helhedsplan", "Områder med helhedsplan"),
@@ -112,8 +112,9 @@ def variables_from_labels(
     shares : Iterable[str]
         Ids of 0/1 indicators (shown as percentages); the rest are scores.
     descriptions : Mapping[str, str], optional
-        Id -> one-sentence description; defaults to
-        :data:`survey_kit.report.descriptions.DIMENSION_DESCRIPTIONS` where known.
+        Id -> one-sentence description (e.g. ``Questionnaire.descriptions()``); defaults to
+        the sentences of the bundled questionnaires
+        (:func:`survey_kit.report.descriptions.bundled_descriptions`) where known.
 
     Examples
     --------
@@ -122,7 +123,7 @@ def variables_from_labels(
     [('tillid', 'score'), ('tryg', 'share')]
     """
     share_ids = set(shares)
-    desc = dict(DIMENSION_DESCRIPTIONS) if descriptions is None else dict(descriptions)
+    desc = bundled_descriptions() if descriptions is None else dict(descriptions)
     return tuple(
         VariableInfo(
             id=vid, label=label, kind="share" if vid in share_ids else "score",

@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
 from survey_kit.report.escape import fmt_dec, fmt_pct, join_danish
 from survey_kit.report.inputs import VariableInfo
 
@@ -351,7 +350,6 @@ def low_several_label(at_least: int, of: int) -> str:
 __all__ = [
     "ADJUST_METHOD_TEXT",
     "CHANCE",
-    "DIMENSION_DESCRIPTIONS",
     "NOT_TESTED_SENTENCE",
     "REAL",
     "SUPPRESSED_SENTENCE",

@@ -91,7 +91,7 @@ class YouthSummaryInput:
         suppressed`` with group_a/group_b given as the Danish group labels.
     cross, age : Breakdown
         The gender x MENAPT and the age breakdowns with their labels.
-    title, population, alpha, min_n, adjust_method, created, organisation
+    title, population, survey_name, alpha, min_n, adjust_method, created, organisation
         Texts and method facts for the summary (``created``: an ISO date is shown as a Danish
         long date).
     weighted : bool
@@ -109,6 +109,7 @@ class YouthSummaryInput:
     age: Breakdown = field(default_factory=lambda: YOUTH_AGE)
     title: str = "Livsmestring blandt unge i de boligsociale aktiviteter"
     population: str = "unge mellem 13 og 30 år, der deltager i boligsociale aktiviteter"
+    survey_name: str = "livsmestringsundersøgelsen"
     alpha: float = 0.05
     min_n: int = 10
     adjust_method: str = "holm"
@@ -311,7 +312,7 @@ def build_youth_document(data: YouthSummaryInput) -> SummaryDocument:
     sections += [
         Section("Sådan skal du læse tallene", paragraphs=reading_paragraphs(claims)),
         Section("Om undersøgelsen", paragraphs=method_paragraphs(
-            "livsmestringsundersøgelsen", data.population, data.alpha, data.min_n,
+            data.survey_name, data.population, data.alpha, data.min_n,
             data.adjust_method, weighted=data.weighted, variables=data.variables)),
     ]
     return SummaryDocument(

@@ -45,6 +45,7 @@ class Variables:
     shares: tuple[str, ...]
     labels: dict[str, str]
     unfavourable: tuple[str, ...] = ()
+    descriptions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def all(self) -> list[str]:
@@ -85,7 +86,8 @@ def run_variables(q: Questionnaire, scored: pd.DataFrame,
         shares.append(col)
         labels[col] = label
     scores = [dim.id for dim in q.dimensions] + ["index"]
-    return Variables(tuple(scores), tuple(shares), labels, tuple(unfavourable))
+    return Variables(tuple(scores), tuple(shares), labels, tuple(unfavourable),
+                     q.descriptions())
 
 
 def _estimates(design: Design, variables: Variables, by: list[str], level: float

@@ -9,6 +9,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +60,37 @@ class RunConfig:
     level: float
     adjust: str
     low_threshold: float = 0.5
-    low_min_dimensions: int = 3
+    low_min_dimensions: int | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    demo_margins: bool = False
+
+    def label(self, column: str, value: object) -> str:
+        """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
+        return self.labels.get(column, {}).get(str(value), str(value))
+
+    def heading(self, column: str) -> str:
+        """The heading of a breakdown column (``[labels.headings]``), else its name."""
+        return self.labels.get(HEADINGS, {}).get(column, column)
+
+    def phrase(self, group: str) -> str:
+        """A comparison group inside a sentence (``[labels.phrases]``), else its label in
+        lower case."""
+        return self.labels.get(PHRASES, {}).get(group, self.label(self.group or "", group).lower())
+
+    def text(self, key: str, default: str = "") -> str:
+        """A text of the run's reports (``[labels.texts]``), e.g. ``survey_name``."""
+        return self.labels.get(TEXTS, {}).get(key, default)
+
+    @property
+    def group_summary(self) -> bool:
+        """Whether the resident summary is about the comparison groups built from several
+        columns (``group_from``, e.g. the youth survey) rather than one page per area."""
+        return bool(self.group_from)
+
+
+HEADINGS, PHRASES, TEXTS = "headings", "phrases", "texts"
+"""Tables of ``[labels]`` that hold report texts rather than the labels of a column's values:
+breakdown headings, comparison groups as said in sentences, and named texts."""
 
 
 def _get(table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...],
@@ -193,9 +224,39 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         level=level,
         adjust=adjust,
         low_threshold=float(_get(report, "low_threshold", "[report]", (int, float), 0.5)),
-        low_min_dimensions=_get(report, "low_min_dimensions", "[report]", int, 3),
-        labels={k: dict(v) for k, v in labels.items() if isinstance(v, dict)},
+        low_min_dimensions=_get(report, "low_min_dimensions", "[report]", int, None),
+        labels=_with_defaults({k: dict(v) for k, v in labels.items() if isinstance(v, dict)},
+                              survey),
+        demo_margins=margins == "demo",
     )
+
+
+def _with_defaults(labels: dict[str, dict[str, str]], survey: str
+                   ) -> dict[str, dict[str, str]]:
+    """The text tables of ``[labels]`` completed from the bundled configuration of the same
+    survey (the configuration's own entries win)."""
+    defaults = _bundled_texts().get(survey, {})
+    out = dict(labels)
+    for table in (HEADINGS, PHRASES, TEXTS):
+        merged = {**defaults.get(table, {}), **labels.get(table, {})}
+        if merged:
+            out[table] = merged
+    return out
+
+
+@cache
+def _bundled_texts() -> dict[str, dict[str, dict[str, str]]]:
+    """Survey -> the text tables of ``[labels]`` in the bundled configuration for it."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for entry in sorted(resources.files("survey_kit.run").joinpath("configs").iterdir(),
+                        key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        raw = tomllib.loads(entry.read_text(encoding="utf-8"))
+        labels = raw.get("labels", {})
+        out.setdefault(raw.get("run", {}).get("survey", "tryghed"), {
+            t: dict(labels[t]) for t in (HEADINGS, PHRASES, TEXTS) if t in labels})
+    return out
 
 
 def load_config(path: str | Path) -> RunConfig:

@@ -45,15 +45,8 @@ from survey_kit.run.config import RunConfig
 from survey_kit.run.result import RunResult
 from survey_kit.run.stages import file_sha256
 
-HEADINGS = {"gender": "Køn", "menapt": "Herkomst", "age_group": "Alder"}
-GROUP_PHRASES = {"almene": "de almene boliger i hele landet", "befolkning": "hele befolkningen"}
 DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "XlsxWriter",
                 "openpyxl", "pyreadstat", "reportlab", "Jinja2", "PyYAML")
-
-
-def _label(cfg: RunConfig, column: str, value: object) -> str:
-    labels = cfg.labels.get(column, {})
-    return labels.get(str(value), str(value))
 
 
 def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
@@ -62,7 +55,7 @@ def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
     out = []
     for row in present.itertuples(index=False):
         values = tuple(row)
-        text = " / ".join(_label(cfg, c, v) for c, v in zip(cols, values, strict=True))
+        text = " / ".join(cfg.label(c, v) for c, v in zip(cols, values, strict=True))
         out.append((values if len(cols) > 1 else values[0], text))
     return tuple(out)
 
@@ -70,7 +63,7 @@ def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
 def _breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
     out = []
     for cols in breakdowns(cfg):
-        parts = [HEADINGS.get(c, c) for c in cols]
+        parts = [cfg.heading(c) for c in cols]
         heading = " og ".join([parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])])
         out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
                              _levels(estimates, cols, cfg)))
@@ -78,9 +71,11 @@ def _breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...
 
 
 def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
-    """Report descriptions of the run's variables (unfavourable shares marked as such)."""
+    """Report descriptions of the run's variables (unfavourable shares marked as such), with
+    the questionnaire's sentences (the bundled ones when it has none)."""
     v = result.analysis.variables
-    infos = variables_from_labels({k: v.labels[k] for k in v.all}, shares=v.shares)
+    infos = variables_from_labels({k: v.labels[k] for k in v.all}, shares=v.shares,
+                                  descriptions=v.descriptions or None)
     return tuple(dataclasses.replace(i, higher_is_better=i.id not in v.unfavourable)
                  for i in infos)
 
@@ -160,7 +155,7 @@ def _table_sets(result: RunResult) -> list[TableSet]:
     """Every table set the run publishes: the significance tables with all contrasts, then
     each area page or the youth summary."""
     sets = [_significance_set(result)]
-    if result.config.survey == "livsmestring":
+    if result.config.group_summary:
         sets.append(_youth_set(result))
     else:
         sets += [table_set for _, table_set in _area_sets(result)]
@@ -196,7 +191,7 @@ def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet)
     est = result.analysis.estimates
     if cfg.group and cfg.year:
         ids = cfg.groups or tuple(sorted(est[cfg.group].dropna().unique()))
-        groups = tuple((g, _label(cfg, cfg.group, g)) for g in ids)
+        groups = tuple((g, cfg.label(cfg.group, g)) for g in ids)
         rounds = tuple(sorted(est[cfg.year].dropna().unique()))
         banner = Banner(group_column=cfg.group, groups=groups, round_column=cfg.year,
                         rounds=rounds, breakdowns=_breakdowns(cfg, result.analysis.estimates))
@@ -300,11 +295,11 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
     cfg = result.config
     group, year = str(cfg.group), str(cfg.year)
     shown = sup.estimates
-    groups = tuple(ComparisonGroup(g, _label(cfg, group, g),
-                                   GROUP_PHRASES.get(g, _label(cfg, group, g).lower()))
+    groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g))
                    for g in others)
     return AreaSummaryInput(
-        area_name=_label(cfg, cfg.area or "", area),
+        area_name=cfg.label(cfg.area or "", area),
+        survey_name=cfg.text("survey_name", AreaSummaryInput.survey_name),
         area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
         comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: group}),
         comparisons=sup.contrasts[0], changes=sup.contrasts[1], variables=infos,
@@ -352,18 +347,20 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
                                   group_b=diff["group_b"].map(lambda x: _cross_label(cfg, x)))
     est = a.summary_estimates
     crossed = est[cols].dropna().drop_duplicates().sort_values(cols, ascending=False)
-    cross = Breakdown(tuple(cols), "Køn og MENAPT-baggrund", tuple(
+    cross = Breakdown(tuple(cols), cfg.heading(str(cfg.group)), tuple(
         (tuple(row), _cross_label(cfg, " / ".join(str(x) for x in row)))
         for row in crossed.itertuples(index=False)))
-    ages = tuple((a_, _label(cfg, "age_group", a_))
-                 for a_ in sorted(est["age_group"].dropna().unique())) \
-        if "age_group" in est.columns else ()
+    age = next((c for c in cfg.subgroups if c not in cols), "age_group")
+    ages = tuple((a_, cfg.label(age, a_)) for a_ in sorted(est[age].dropna().unique())) \
+        if age in est.columns else ()
     data = YouthSummaryInput(
-        cross=cross, age=Breakdown("age_group", "Alder", ages),
+        cross=cross, age=Breakdown(age, cfg.heading(age), ages),
         estimates=sup.estimates, variables=infos,
         low_several="low_several" if "low_several" in a.variables.shares else "",
-        low_several_rule=(cfg.low_min_dimensions, len(result.questionnaire.dimensions)),
+        low_several_rule=None if cfg.low_min_dimensions is None
+        else (cfg.low_min_dimensions, len(result.questionnaire.dimensions)),
         differences=differences, alpha=round(1 - cfg.level, 10),
+        survey_name=cfg.text("survey_name", YouthSummaryInput.survey_name),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=_weighted(result), clustered=_clustered(result),
     )
@@ -372,7 +369,7 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
 
 def _cross_label(cfg: RunConfig, value: object) -> str:
     """'pige / True' -> the Danish label of that group ([labels.<group>] in the config)."""
-    return _label(cfg, cfg.group, value) if cfg.group else str(value)
+    return cfg.label(cfg.group, value) if cfg.group else str(value)
 
 
 def _versions() -> dict[str, str]:
@@ -438,7 +435,7 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     _significance(result, out, created, significance)
     timings["write significance tables and charts"] = time.perf_counter() - start
     start = time.perf_counter()
-    if cfg.survey == "livsmestring":
+    if cfg.group_summary:
         _youth_summary(result, out, created, summaries[0])
     else:
         _area_summaries(result, out, created, tuple(summaries))

@@ -66,7 +66,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
     rejects = stages.rejects_with_source(report, raw)
     scored = timed("score", lambda: stages.score(q, report.valid, log))
     extra: dict[str, str] = {}
-    if cfg.survey == "livsmestring":
+    if cfg.low_min_dimensions is not None:
         dims = [d.id for d in q.dimensions]
         scored = scored.assign(low_several=low_on_several(
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))

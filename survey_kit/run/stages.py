@@ -45,7 +45,7 @@ def read_inputs(cfg: RunConfig, log: RunLog) -> pd.DataFrame:
         from survey_kit.datasets import load_demo
 
         demo = load_demo()
-        frame = demo.livsmestring if cfg.survey == "livsmestring" else demo.tryghed
+        frame = getattr(demo, cfg.survey)  # the demo holds one table per survey
         frame = frame.copy()
         if cfg.year and cfg.year not in frame.columns and cfg.default_year is not None:
             frame[cfg.year] = cfg.default_year
@@ -174,7 +174,7 @@ def load_margins(cfg: RunConfig) -> pd.DataFrame | None:
     """The rake targets: the configured CSV, the demo margins, or None (no weighting)."""
     if cfg.margins is not None:
         return read_margins(cfg.margins)
-    if cfg.demo and cfg.survey == "tryghed" and cfg.weighting_by:
+    if cfg.demo and cfg.demo_margins and cfg.weighting_by:
         from survey_kit.datasets import load_demo
 
         return load_demo().margins

@@ -174,11 +174,14 @@ def _provenance(reader: SpecReader, raw: Any) -> Provenance:
 
 
 def _index_rule(reader: SpecReader, raw: Any, n_dimensions: int) -> IndexRule:
-    body = reader.mapping(raw, "index", optional=("label", "min_dimensions"))
+    body = reader.mapping(raw, "index", optional=("label", "min_dimensions", "description"))
     minimum = reader.integer(body.get("min_dimensions", n_dimensions), "index min_dimensions")
     if not 1 <= minimum <= n_dimensions:
         raise reader.error(
             "index", f"min_dimensions must be between 1 and {n_dimensions}, found {minimum}"
         )
     label = reader.text(body.get("label", "Samlet indeks"), "index label")
-    return IndexRule(label=label, min_dimensions=minimum)
+    description = body.get("description")
+    return IndexRule(label=label, min_dimensions=minimum,
+                     description=None if description is None
+                     else reader.text(description, "index description"))

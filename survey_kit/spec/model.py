@@ -198,6 +198,7 @@ class IndexRule:
 
     label: str
     min_dimensions: int
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,20 @@ class Questionnaire:
             if dim.id == dimension_id:
                 return dim
         raise KeyError(f"questionnaire {self.name!r} has no dimension {dimension_id!r}")
+
+    def descriptions(self) -> dict[str, str]:
+        """One plain-Danish sentence per dimension id (and ``"index"``) that has one.
+
+        Examples
+        --------
+        >>> from survey_kit.spec import load_questionnaire
+        >>> load_questionnaire("tryghed_trivsel").descriptions()["tilfredshed"]
+        'Hvor glad man er for at bo i sit boligområde.'
+        """
+        out = {dim.id: dim.description for dim in self.dimensions if dim.description}
+        if self.index.description:
+            out["index"] = self.index.description
+        return out
 
     def headline_items(self) -> dict[str, Item]:
         """Map each published headline measure text to its item.
