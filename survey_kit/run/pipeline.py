@@ -20,6 +20,7 @@ import pandas as pd
 
 from survey_kit.errors import ConfigError
 from survey_kit.report.text import low_several_label
+from survey_kit.respondents import reliability_table
 from survey_kit.run import analysis, stages
 from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
@@ -78,7 +79,8 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
     result = timed("analyse", lambda: analysis.analyse(design, cfg, variables))
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
-    return RunResult(cfg, q, report, rejects, design, result, log, timings)
+    reliability = reliability_table(q, design.data, weights=design.weights)
+    return RunResult(cfg, q, report, rejects, design, result, log, timings, reliability)
 
 
 def run(config: RunConfig | str | Path, out: str | Path | None = None,

@@ -42,3 +42,5 @@ class RunResult:
     analysis: Analysis
     log: RunLog
     timings: dict[str, float]
+    reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Cronbach's alpha and item-rest correlations of the dimensions (weighted)."""

@@ -1,0 +1,90 @@
+"""Danish wording of a run's outputs, from its configuration and results: variable
+descriptions, breakdown headings and levels, data sources and the method notes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from survey_kit.report import Breakdown, VariableInfo, variables_from_labels
+from survey_kit.run.analysis import breakdowns
+from survey_kit.run.config import RunConfig
+from survey_kit.run.result import RunResult
+
+
+def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
+            ) -> tuple[tuple[object, str], ...]:
+    present = frame[list(cols)].dropna().drop_duplicates().sort_values(list(cols))
+    out = []
+    for row in present.itertuples(index=False):
+        values = tuple(row)
+        text = " / ".join(cfg.label(c, v) for c, v in zip(cols, values, strict=True))
+        out.append((values if len(cols) > 1 else values[0], text))
+    return tuple(out)
+
+def banner_breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
+    out = []
+    for cols in breakdowns(cfg):
+        parts = [cfg.heading(c) for c in cols]
+        heading = " og ".join([parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])])
+        out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
+                             _levels(estimates, cols, cfg)))
+    return tuple(out)
+
+def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
+    """Report descriptions of the run's variables (unfavourable shares marked as such), with
+    the questionnaire's sentences (the bundled ones when it has none)."""
+    v = result.analysis.variables
+    infos = variables_from_labels({k: v.labels[k] for k in v.all}, shares=v.shares,
+                                  descriptions=v.descriptions or None)
+    return tuple(dataclasses.replace(i, higher_is_better=i.id not in v.unfavourable)
+                 for i in infos)
+
+COLUMN_NAMES = {"year": "runde", "group": "gruppe", "gender": "køn", "age_group": "aldersgruppe",
+                "menapt": "MENAPT-baggrund", "area": "område"}
+
+def sources(result: RunResult) -> tuple[str, ...]:
+    out = []
+    for item in result.log.inputs:
+        name = str(item["file"])
+        if name.startswith("survey_kit.datasets"):
+            name = "Syntetiske demodata fra survey_kit (ingen rigtige personer)"
+        out.append(f"{name}: {item['rows']} rækker")
+    return tuple(out)
+
+def method_notes(result: RunResult) -> tuple[str, ...]:
+    cfg, weighting = result.config, result.design.weighting
+    if weighting is None:
+        return ("Vægte: ingen (alle svar tæller lige meget).",)
+    cells = " og ".join(COLUMN_NAMES.get(c, c) for c in cfg.weighting_by) or "hele stikprøven"
+    bounds = ""
+    if cfg.bounds:
+        low, high = (f"{b:g}".replace(".", ",") for b in cfg.bounds)
+        bounds = f", med vægtjustering mellem {low} og {high} gange designvægten"
+    return (f"Vægte: designvægte rettet til registermarginer (raking) inden for hver "
+            f"{cells}{bounds}.",)
+
+def weighted(result: RunResult) -> bool:
+    """Whether the answers are weighted to register margins."""
+    return result.design.weighting is not None
+
+def clustered(result: RunResult) -> bool:
+    """Whether the design has strata or clusters (else a simple random sample)."""
+    return bool(result.config.psu or result.config.strata)
+
+def cross_label(cfg: RunConfig, value: object) -> str:
+    """'pige / True' -> the Danish label of that group ([labels.<group>] in the config)."""
+    return cfg.label(cfg.group, value) if cfg.group else str(value)
+
+
+__all__ = [
+    "COLUMN_NAMES",
+    "banner_breakdowns",
+    "clustered",
+    "cross_label",
+    "method_notes",
+    "sources",
+    "variable_infos",
+    "weighted",
+]
