@@ -3,11 +3,13 @@
 Every estimator in survey_kit (means, totals, proportions, contrasts, regression
 coefficients, Rao-Scott tests) produces *influence values*: for each respondent and
 each statistic, the respondent's weighted contribution to the linearised estimate
-(R's ``svyrecvar`` input ``x``).  This module sums them to PSU totals, removes what
-calibration explains (raking and GREG residuals, as R does), centres the totals
-within strata and returns their joint covariance matrix (Taylor linearisation,
-with-replacement approximation at the first stage, optional finite population
-correction, lonely-PSU rules).
+(R's ``svyrecvar`` input ``x``).  This module sums them to PSU totals (to the totals
+of the finest sampling units in a multistage design), removes what calibration
+explains (raking and GREG residuals, as R does), centres the totals within strata and
+returns their joint covariance matrix (Taylor linearisation, with-replacement
+approximation at the first stage, optional finite population correction, lonely-PSU
+rules; with an fpc at every stage, the later stages add their within-unit variance
+scaled by the sampling fractions above them, see :mod:`survey_kit.estimate.stages`).
 
 Influence values come in *domain form*: an ``(n, V)`` array ``values`` and a
 domain code per row ``domain`` (``0..D-1``, ``-1`` for rows outside every domain).
@@ -20,11 +22,13 @@ domains or PSUs.  A dense influence matrix is the special case ``D = 1``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from survey_kit.estimate.stages import Stage, stage_cov
 
 LONELY_PSU_RULES = ("fail", "remove", "adjust", "certainty", "average")
 
@@ -258,6 +262,13 @@ class VarianceEngine:
         ``"average"`` (``"fail"`` is enforced when the design is built).
     history
         Calibration records, in the order they were applied.
+    unit
+        Multistage designs: the finest sampling unit of each row, ``0..U-1``, numbered so
+        that the finest units of one PSU are consecutive and in PSU order (None: the PSUs
+        are the finest units).  Influence values are summed to these units.
+    stages
+        Multistage designs: the second and later stages (:class:`Stage`), whose
+        ``first_unit`` index the finest units.
     """
 
     psu: np.ndarray
@@ -265,6 +276,8 @@ class VarianceEngine:
     fpc_fraction: np.ndarray
     lonely_psu: str = "fail"
     history: tuple[RakingHistory | GregHistory, ...] = ()
+    unit: np.ndarray | None = None
+    stages: tuple[Stage, ...] = ()
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -282,21 +295,93 @@ class VarianceEngine:
         """Design degrees of freedom: PSUs minus strata."""
         return self.n_psu - self.n_strata
 
+    @property
+    def units(self) -> np.ndarray:
+        """The finest sampling unit of each row (the PSU in a one-stage design)."""
+        return self.psu if self.unit is None else self.unit
+
+    @property
+    def n_unit(self) -> int:
+        """Number of finest sampling units (PSUs in a one-stage design)."""
+        if self.unit is None:
+            return self.n_psu
+        return self.stages[-1].n_units if self.stages else int(self.unit.max()) + 1
+
+    @property
+    def first_stage(self) -> Stage:
+        """The first stage: PSUs within strata (see :class:`Stage`)."""
+        cached = self._cache.get("stage1")
+        if cached is None:
+            first = None
+            if self.unit is not None:
+                unit_psu = np.zeros(self.n_unit, dtype=np.int64)
+                unit_psu[self.unit] = self.psu
+                first = np.searchsorted(unit_psu, np.arange(self.n_psu))
+            cached = Stage(self.psu_stratum, self.fpc_fraction, np.ones(self.n_strata),
+                           np.zeros(self.n_strata, dtype=np.int64), first)
+            self._cache["stage1"] = cached
+        return cached  # type: ignore[return-value]
+
+    @property
+    def needs_presence(self) -> bool:
+        """Whether the ``"average"`` rule has lonely units to stand in for in an
+        uncalibrated design: then the strata a domain touches change its variance (R
+        drops the other rows of a subset), see :meth:`group_presence`."""
+        if self.lonely_psu != "average" or self.history:
+            return False
+        return any(bool(st.lonely.any()) for st in (self.first_stage, *self.stages))
+
+    def group_presence(
+        self, valid: np.ndarray, domain: np.ndarray, n_domains: int
+    ) -> list[np.ndarray]:
+        """Per stage, which groups (strata) hold rows of each statistic: ``(G, V * D)``.
+
+        ``valid`` is ``(n, V)``: the rows where each variable has a value (R removes the
+        others, and the rows outside the domain, before it computes the variance).
+        """
+        valid = np.asarray(valid, dtype=bool).reshape(valid.shape[0], -1)
+        V, D = valid.shape[1], n_domains
+        out = []
+        for st, row_group in zip((self.first_stage, *self.stages), self._row_groups(),
+                                 strict=True):
+            G = st.n_groups
+            present = np.zeros((G, V * D), dtype=bool)
+            inside = domain >= 0
+            for v in range(V):
+                ok = inside & valid[:, v]
+                key = row_group[ok] * D + domain[ok]
+                hits = np.bincount(key, minlength=G * D).reshape(G, D) > 0
+                present[:, v * D : (v + 1) * D] = hits
+            out.append(present)
+        return out
+
+    def _row_groups(self) -> list[np.ndarray]:
+        """The group (stratum within its parent unit) of every row, per stage."""
+        groups = [self.psu_stratum[self.psu]]
+        units = self.units
+        for st in self.stages:
+            if st.first_unit is None:
+                stage_unit = units
+            else:
+                stage_unit = np.searchsorted(st.first_unit, units, side="right") - 1
+            groups.append(st.unit_group[stage_unit])
+        return groups
+
     def with_history(self, step: RakingHistory | GregHistory | None) -> VarianceEngine:
         """A new engine with one more calibration record (or the same one for ``None``)."""
         history = self.history if step is None else (*self.history, step)
-        return VarianceEngine(self.psu, self.psu_stratum, self.fpc_fraction, self.lonely_psu,
-                              history)
+        return replace(self, history=history, _cache={})
 
     # -- PSU totals ---------------------------------------------------------------------
     def psu_totals(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
-        """PSU totals of calibration-residualised influence values, shape ``(P, V * D)``."""
+        """Totals of calibration-residualised influence values over the finest sampling
+        units (the PSUs of a one-stage design), shape ``(U, V * D)``."""
         values, domain = _domain_form(values, domain)
-        P, V, D = self.n_psu, values.shape[1], n_domains
+        P, V, D = self.n_unit, values.shape[1], n_domains
         # rows outside every domain go to an extra bin P * D that is dropped
-        key = np.where(domain >= 0, self.psu * D + domain, P * D)
+        key = np.where(domain >= 0, self.units * D + domain, P * D)
         values_f = np.asfortranarray(values)
         totals = np.empty((P, V * D))
         for v in range(V):
@@ -320,7 +405,7 @@ class VarianceEngine:
                 for b in range(len(bases)):
                     cross[(t, b)] = bases[t].cross(bases[b], bases[t].e * bases[b].a)
             inverses = [_gram_inverse(basis.gram()) for basis in bases]
-            sums = [basis.psu_sums(self.psu, self.n_psu) for basis in bases]
+            sums = [basis.psu_sums(self.units, self.n_unit) for basis in bases]
             cached = (bases, schedule, cross, inverses, sums)
             self._cache["bases"] = cached
         return cached  # type: ignore[return-value]
@@ -342,11 +427,12 @@ class VarianceEngine:
     def calibration_correction(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
-        """PSU totals of what the calibration model explains, to subtract from the totals."""
+        """Finest-unit totals of what the calibration model explains, to subtract from the
+        totals."""
         values, domain = _domain_form(values, domain)
         k = values.shape[1] * n_domains
         if not self.history:
-            return np.zeros((self.n_psu, k))
+            return np.zeros((self.n_unit, k))
         bases = self._calibration()[0]
         projected = [basis.project(values, domain, n_domains) for basis in bases]
         return self._correction(projected, k)
@@ -368,7 +454,7 @@ class VarianceEngine:
                 if basis_coef.any():
                     rhs -= cross[(t, b)] @ basis_coef
             coef[t] += inverses[t] @ rhs
-        correction = np.zeros((self.n_psu, k))
+        correction = np.zeros((self.n_unit, k))
         for b in range(len(bases)):
             if coef[b].any():
                 correction += psu_sums[b] @ coef[b]
@@ -384,29 +470,21 @@ class VarianceEngine:
             self._cache["layout"] = cached
         return cached  # type: ignore[return-value]
 
-    def vcov_from_totals(self, totals: np.ndarray) -> np.ndarray:
-        """Covariance matrix of the statistics whose PSU totals are ``totals`` (``P x k``)."""
-        counts, starts = self._stratum_layout()
-        f = self.fpc_fraction
-        nonempty = counts > 0
-        sums = np.zeros((self.n_strata, totals.shape[1]))
-        if totals.shape[0]:
-            sums[nonempty] = np.add.reduceat(totals, starts[nonempty], axis=0)
-        means = sums / np.maximum(counts, 1)[:, None]
-        lonely = counts == 1
-        centre = ~(lonely & (self.lonely_psu == "adjust"))
-        centred = totals - (means * centre[:, None])[self.psu_stratum]
-        scale = np.where(counts > 1, f * counts / np.maximum(counts - 1, 1), f)
-        scale = np.where(f < 1e-7, 0.0, scale)
-        usable = np.ones(self.n_strata, dtype=bool)
-        if self.lonely_psu == "average":
-            usable = ~lonely
-        scale = np.where(usable, scale, 0.0)
-        scaled = centred * np.sqrt(scale)[self.psu_stratum][:, None]
-        cov = scaled.T @ scaled
-        if self.lonely_psu == "average" and usable.sum() < self.n_strata:
-            cov *= self.n_strata / max(int(usable.sum()), 1)
-        return np.asarray(cov)
+    def vcov_from_totals(
+        self, totals: np.ndarray, present: list[np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Covariance matrix of the statistics whose finest-unit totals are ``totals``
+        (``U x k``; the PSU totals in a one-stage design).
+
+        ``present``: per stage, which groups hold rows of each statistic (from
+        :meth:`group_presence`; needed only when :attr:`needs_presence`).
+        """
+        stages = (self.first_stage, *self.stages)
+        cov = np.zeros((totals.shape[1], totals.shape[1]))
+        for s, st in enumerate(stages):
+            here = None if present is None else present[s]
+            cov += stage_cov(st.unit_totals(totals), st, self.lonely_psu, here)
+        return cov
 
     def vcov(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
