@@ -11,6 +11,7 @@ from survey_kit.compare import (
     ChisqResult,
     ContrastTable,
     GlmResult,
+    TTestResult,
     banner_letters,
     chisq,
     compare,
@@ -18,6 +19,7 @@ from survey_kit.compare import (
     glm,
     p_adjust,
     subgroup_tables,
+    ttest,
 )
 from survey_kit.design import Design
 from survey_kit.errors import (
@@ -54,6 +56,7 @@ __all__ = [
     "Questionnaire",
     "SpecError",
     "SurveyKitError",
+    "TTestResult",
     "ValidationReport",
     "WeightingError",
     "__version__",
@@ -71,5 +74,6 @@ __all__ = [
     "read_margins",
     "reliability_table",
     "subgroup_tables",
+    "ttest",
     "write_sav",
 ]

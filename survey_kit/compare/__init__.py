@@ -10,12 +10,14 @@ from survey_kit.compare.multiplicity import ADJUST_METHODS, p_adjust
 from survey_kit.compare.pairwise import compare
 from survey_kit.compare.subgroups import banner_letters, subgroup_tables
 from survey_kit.compare.table import ContrastTable
+from survey_kit.compare.ttest import TTestResult, ttest
 
 __all__ = [
     "ADJUST_METHODS",
     "ChisqResult",
     "ContrastTable",
     "GlmResult",
+    "TTestResult",
     "banner_letters",
     "chisq",
     "compare",
@@ -25,4 +27,5 @@ __all__ = [
     "linear_contrast",
     "p_adjust",
     "subgroup_tables",
+    "ttest",
 ]

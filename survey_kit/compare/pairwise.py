@@ -131,7 +131,8 @@ def compare(
     design share strata and PSUs, e.g. respondents of both rounds in one PSU), never from
     an independence assumption.  Tests use t(``df``) with the design degrees of freedom
     (PSUs minus strata among the design's respondents, as R's ``degf``).  R's ``svyttest``
-    uses ``degf - 1``; pass ``df=design_degf(design) - 1`` to reproduce its p-value.
+    uses the df of the respondents with a value of the variable and the group (PSUs where
+    all are missing drop out) minus 1; :func:`survey_kit.ttest` is that test exactly.
 
     Parameters
     ----------
