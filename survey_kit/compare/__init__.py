@@ -7,6 +7,7 @@ from survey_kit.compare.contrasts import design_degf, linear_contrast
 from survey_kit.compare.did import did
 from survey_kit.compare.glm import GlmResult, glm
 from survey_kit.compare.multiplicity import ADJUST_METHODS, p_adjust
+from survey_kit.compare.nonlinear import ContrastResult, contrast, contrast_names
 from survey_kit.compare.pairwise import compare
 from survey_kit.compare.subgroups import banner_letters, subgroup_tables
 from survey_kit.compare.table import ContrastTable
@@ -15,12 +16,15 @@ from survey_kit.compare.ttest import TTestResult, ttest
 __all__ = [
     "ADJUST_METHODS",
     "ChisqResult",
+    "ContrastResult",
     "ContrastTable",
     "GlmResult",
     "TTestResult",
     "banner_letters",
     "chisq",
     "compare",
+    "contrast",
+    "contrast_names",
     "design_degf",
     "did",
     "glm",

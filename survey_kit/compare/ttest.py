@@ -54,7 +54,7 @@ class TTestResult:
     def to_frame(self) -> pd.DataFrame:
         """One row: ``variable, group, level_a, level_b, estimate, se, statistic, df,
         p_value, ci_low, ci_high, n`` (``level_b - level_a``)."""
-        a, b = (self.levels + (None, None))[:2] if self.levels else (None, None)
+        a, b = (*self.levels, None, None)[:2]
         return pd.DataFrame({"variable": [self.variable], "group": [self.group],
                              "level_a": [a], "level_b": [b], "estimate": [self.estimate],
                              "se": [self.se], "statistic": [self.statistic], "df": [self.df],
