@@ -204,11 +204,17 @@ def _domain_form(values: np.ndarray, domain: np.ndarray | None) -> tuple[np.ndar
 
 
 def _gram_inverse(gram: np.ndarray) -> np.ndarray:
-    """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients)."""
+    """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients).
+
+    The matrix is equilibrated first (unit diagonal), so that columns on very different
+    scales (indicators next to a numeric auxiliary in the thousands) lose no precision.
+    """
     diag = np.diag(gram)
+    scale = np.divide(1.0, np.sqrt(np.abs(diag)), out=np.zeros_like(diag), where=diag != 0)
     if np.count_nonzero(gram - np.diag(diag)) == 0:
-        return np.diag(np.divide(1.0, diag, out=np.zeros_like(diag), where=diag != 0))
-    return np.asarray(np.linalg.pinv(gram, hermitian=True))
+        return np.diag(scale**2)
+    inner = np.linalg.pinv(gram * scale[:, None] * scale[None, :], hermitian=True)
+    return np.asarray(inner * scale[:, None] * scale[None, :])
 
 
 def _bases_from_history(
