@@ -460,8 +460,10 @@ dcal <- calibrate(desf, ~factor(w), pop = c(10000, 8000))
 add("caleg_poststrat_vs_calibrate", src, "SE(svymean(~x, calibrate(des, ~factor(w), pop=c(10000,8000)))) == SE(svymean(~x, postStratify(des, ~w, popw)))",
     list(calibrate = est(svymean(~x, dcal)), poststratify = est(svymean(~x, dps))))
 dps$variables$z[1] <- NA
-add("caleg_glm_missing", src, "dps$variables$z[1] <- NA; svyglm(y~z+x, design=dps, family=quasibinomial)",
-    glmfit(svyglm(y ~ z + x, design = dps, family = quasibinomial)))
+add("caleg_glm_missing", paste(src, "(fitted to convergence: glm's default epsilon 1e-8 leaves ~1e-7 relative error)"),
+    "dps$variables$z[1] <- NA; svyglm(y~z+x, design=dps, family=quasibinomial, control=glm.control(epsilon=1e-14, maxit=100))",
+    glmfit(svyglm(y ~ z + x, design = dps, family = quasibinomial,
+                  control = glm.control(epsilon = 1e-14, maxit = 100))))
 npop <- sum(!is.na(apipop$enroll))
 b <- svytotal(~api.stu, calibrate(dstrat, ~enroll, pop = c(npop, total.enroll)))
 add("regpredict_calibrate", "tests/regpredict.R, man/svyglm.Rd",
@@ -484,8 +486,10 @@ dclus1g3 <- calibrate(dclus1, ~stype + api99, c(pop.totals, api99 = 3914069))
 add("domain_calibrated_subset", src, "svymean(~api00, subset(dclus1g3, comp.imp=='Yes'))",
     est(svymean(~api00, subset(dclus1g3, comp.imp == "Yes"))), topic = "weighting")
 add("domain_calibrated_glm", src, "svyglm(api00~comp.imp-1, dclus1g3)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1g3)), topic = "weighting")
-dclus1r1 <- rake(dclus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide))
-add("domain_raked_subset", src, "svymean(~api00, subset(dclus1r, comp.imp=='Yes'))",
+# epsilon=1e-13: R's default (1, an absolute change in the weights) stops ~1e-5 short
+dclus1r1 <- rake(dclus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                 control = list(maxit = 100, epsilon = 1e-13, verbose = FALSE))
+add("domain_raked_subset", src, "svymean(~api00, subset(dclus1r, comp.imp=='Yes')) with rake(..., control=list(maxit=100, epsilon=1e-13))",
     est(svymean(~api00, subset(dclus1r1, comp.imp == "Yes"))), topic = "weighting")
 add("domain_raked_glm", src, "svyglm(api00~comp.imp-1, dclus1r)", glmfit(svyglm(api00 ~ comp.imp - 1, dclus1r1)), topic = "weighting")
 
