@@ -172,6 +172,18 @@ def _mu284(ref: dict, name: str) -> None:
         close(des.weights, ref["weights"])
 
 
+def _pps(ref: dict, name: str) -> None:
+    data = apiclus2()
+    data["no"] = 1.0 - data["yes"]
+    data["f1"] = 40 / data["fpc1"]
+    data["f2"] = np.minimum(1.0, 5 / data["fpc2"])
+    des = sk.Design(data, psu=["dnum", "snum"], fpc=["f1", "f2"])
+    close(des.weights, ref["weights"])
+    check(des.total("enroll"), ref["enroll"])
+    check(des.mean(["no", "yes"]), ref["mean_sch.wide"])
+    check(des.total(["no", "yes"]), ref["total_sch.wide"])
+
+
 def _lonely(ref: dict, name: str) -> None:
     rule = name.rsplit("_", 1)[1]
     data = apiclus1()
@@ -295,7 +307,7 @@ def _domain(ref: dict, name: str) -> None:
 
 RUNNERS: dict[str, Callable[[dict, str], None]] = {}
 for _prefix, _runner in (("api_", _api), ("svydesign_", _api), ("fpc_", _fpc),
-                         ("check_", _fpc), ("mu284_", _mu284), ("lonely_", _lonely),
+                         ("check_", _fpc), ("mu284_", _mu284), ("pps_", _pps), ("lonely_", _lonely),
                          ("certainty_", _issue), ("average_", _issue), ("clus2_", _clus2),
                          ("svyby_", _svyby), ("svyciprop_", _svyciprop), ("deff_", _deff),
                          ("domain_", _domain)):

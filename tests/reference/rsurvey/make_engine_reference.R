@@ -132,6 +132,15 @@ add("mu284_total", src, "svytotal(~y1, svydesign(id=~id1+id2, fpc=~n1+n2, data=m
     c(est(ytotal), list(vcov = unname(as.matrix(vcov(ytotal))), weights = unname(weights(dmu284)))))
 add("mu284_mean", "man/mu284.Rd (svymean added)", "svymean(~y1, dmu284)", est(svymean(~y1, dmu284)))
 
+src <- "tests/pps.R (multistage part: fpc as sampling fractions at both stages)"
+dclus2pps <- svydesign(id = ~dnum + snum, fpc = ~I(40/fpc1) + I(pmin(1, 5/fpc2)), data = apiclus2)
+add("pps_multistage_fraction", src,
+    "dclus2pps <- svydesign(id=~dnum+snum, fpc=~I(40/fpc1)+I(pmin(1,5/fpc2)), data=apiclus2); svytotal(~enroll, na.rm=TRUE); svymean(~sch.wide); svytotal(~sch.wide)",
+    list(enroll = est(svytotal(~enroll, dclus2pps, na.rm = TRUE)),
+         mean_sch.wide = est(svymean(~sch.wide, dclus2pps)),
+         total_sch.wide = est(svytotal(~sch.wide, dclus2pps)),
+         weights = unname(weights(dclus2pps))))
+
 # -- lonely PSUs and certainty strata ------------------------------------------------------
 src <- "tests/lonely.psu.R"
 ds <- svydesign(id = ~1, weights = ~pw, strata = ~dnum, data = apiclus1)
