@@ -1,6 +1,6 @@
 """Comparisons: contrasts with the joint covariance, year-over-year change, relative
-development (difference in differences), subgroup significance tables, Rao-Scott tests,
-design-based GLMs and multiplicity adjustment over a declared family."""
+development (difference in differences), linear trend across rounds, subgroup significance
+tables, Rao-Scott tests, design-based GLMs and multiplicity adjustment over a declared family."""
 
 from survey_kit.compare.chisq import ChisqResult, chisq
 from survey_kit.compare.contrasts import design_degf, linear_contrast
@@ -11,6 +11,7 @@ from survey_kit.compare.nonlinear import ContrastResult, contrast, contrast_name
 from survey_kit.compare.pairwise import compare
 from survey_kit.compare.subgroups import banner_letters, subgroup_tables
 from survey_kit.compare.table import ContrastTable
+from survey_kit.compare.trend import trend
 from survey_kit.compare.ttest import TTestResult, ttest
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "linear_contrast",
     "p_adjust",
     "subgroup_tables",
+    "trend",
     "ttest",
 ]

@@ -127,7 +127,7 @@ def ttest(
     >>> d = pd.DataFrame({"g": ["a", "a", "a", "b", "b", "b"], "y": [1.0, 2, 3, 3, 5, 4]})
     >>> tt = ttest(sk.Design(d), "y", group="g")
     >>> tt.estimate, round(tt.statistic, 4), tt.df
-    (2.0, 2.4495, 4.0)
+    (2.0, 2.7386, 4.0)
     """
     check_level(level)
     check_columns(design.data, [variable, *([group] if group else [])], "ttest")

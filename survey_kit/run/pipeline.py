@@ -1,0 +1,110 @@
+"""The annual run: read -> validate -> score -> weight -> estimate -> compare -> write.
+
+:func:`process` does the statistics and returns a :class:`RunResult` in memory;
+:func:`run` also writes every output into a temporary folder next to the target and moves
+it into place only when everything is written, so an interrupted run never leaves a
+half-written folder that looks complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.errors import ConfigError
+from survey_kit.run import analysis, stages
+from survey_kit.run.config import RunConfig, load_config
+from survey_kit.run.outputs import write_outputs
+from survey_kit.run.result import RunLog, RunResult
+from survey_kit.spec import load_questionnaire
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+
+def low_on_several(scored: pd.DataFrame, dimensions: list[str], threshold: float,
+                   at_least: int) -> pd.Series:
+    """1 when at least ``at_least`` dimension scores are below ``threshold``, 0 when that
+    cannot happen even if every missing score were low, NaN when it is undecided."""
+    scores = scored[dimensions].to_numpy(dtype=float)
+    low = (scores < threshold).sum(axis=1)
+    unknown = np.isnan(scores).sum(axis=1)
+    out = np.where(low >= at_least, 1.0, np.where(low + unknown < at_least, 0.0, np.nan))
+    return pd.Series(out, index=scored.index, name="low_several")
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
+    """Run every statistical stage of an annual run and return the results in memory."""
+    log = RunLog()
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], T]) -> T:
+        progress(name)
+        start = time.perf_counter()
+        out = fn()
+        timings[name] = time.perf_counter() - start
+        return out
+
+    q = load_questionnaire(cfg.questionnaire)
+    raw = timed("read", lambda: stages.read_inputs(cfg, log))
+    stages.check_required(cfg, raw)
+    report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
+    rejects = stages.rejects_with_source(report, raw)
+    scored = timed("score", lambda: stages.score(q, report.valid, log))
+    extra: dict[str, str] = {}
+    if cfg.survey == "livsmestring":
+        dims = [d.id for d in q.dimensions]
+        scored = scored.assign(low_several=low_on_several(
+            scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
+        extra["low_several"] = (
+            f"Lav score på mindst {cfg.low_min_dimensions} af {len(dims)} områder")
+    scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
+    margins = stages.load_margins(cfg)
+    design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
+    variables = analysis.run_variables(q, scored, extra)
+    result = timed("analyse", lambda: analysis.analyse(design, cfg, variables))
+    log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
+             contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
+    return RunResult(cfg, q, report, rejects, design, result, log, timings)
+
+
+def run(config: RunConfig | str | Path, out: str | Path | None = None,
+        progress: Progress = _quiet) -> Path:
+    """Process a run and write all outputs to ``out`` (default: the configured folder).
+
+    Outputs are written to a temporary sibling folder first and moved into place only when
+    complete; an existing output folder is replaced as a whole.
+    """
+    cfg = config if isinstance(config, RunConfig) else load_config(config)
+    target = Path(out) if out is not None else cfg.output
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"output {target} exists and is not a folder")
+    result = process(cfg, progress)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        progress("write")
+        write_outputs(result, tmp, target)
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            tmp.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
