@@ -109,6 +109,17 @@ def _calibrate(ref: dict, name: str) -> None:
     if name in calls:
         check_calibrated(calls[name](), ref)
         return
+    if name == "calibrate_by_stype_numeric":  # per school type: sch.wide and api99 total
+        tg = pd.concat([
+            *[pd.DataFrame({"stype": s, "variable": "sch.wide", "level": ["No", "Yes"],
+                            "total": [POP["stype_sch.wide"][f"{s}_No"],
+                                      POP["stype_sch.wide"][f"{s}_Yes"]]}) for s in "EHM"],
+            pd.DataFrame({"stype": list("EHM"), "variable": "api99", "level": np.nan,
+                          "total": [ref["stype_api99"][s] for s in "EHM"]})])
+        cal = des.calibrate(tg, by="stype")
+        close(cal.weights, ref["weights"])
+        check(cal.mean("api00"), ref["api00"])
+        return
     if name == "calibrate_enroll_no_intercept":
         cal = dstrat().calibrate(numeric("enroll", 3811472))
         close(cal.weights, ref["weights"])

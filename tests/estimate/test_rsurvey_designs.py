@@ -225,12 +225,56 @@ def _clus2(ref: dict, name: str) -> None:
         close([row["estimate"], row["se"], row["ci_low"], row["ci_high"]],
               [ref["estimate"], ref["se"], *ref["ci"]])
         return
+    if name in ("clus2_calibrate", "clus2_rake", "clus2_subset"):
+        _clus2_weighted(ref, name)
+        return
     rule = name.rsplit("_", 1)[1]
     des = sk.Design(pd.read_csv(RS / "apiclus2_strata.csv"), psu=["dnum", "snum"],
                     strata=[None, "stype"], fpc=["fpc1", "N2s"], lonely_psu=rule)
     check(des.mean("api00"), ref["api00"])
     check(des.total("enroll"), ref["enroll"])
     close(des.weights, ref["weights"])
+
+
+def _tg(variable: str, levels: list[str], totals: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"variable": variable, "level": levels, "total": totals})
+
+
+def _clus2_weighted(ref: dict, name: str) -> None:
+    """Calibration, raking and subsets of the two-stage design (residuals at every stage)."""
+    des = dclus2()
+    stype = _tg("stype", ["E", "H", "M"], [4421, 755, 1018])
+    if name == "clus2_subset":
+        sub = des.subset(des.data["comp.imp"] == "Yes")
+        check(sub.mean("api00"), ref)
+        assert sub.df == ref["degf"]
+        return
+    if name == "clus2_calibrate":
+        api99 = pd.DataFrame({"variable": ["api99"], "level": [np.nan], "total": [3914069.0]})
+        cal = des.calibrate(pd.concat([stype, api99]))
+        check(cal.mean("api00"), ref["api00"])
+        check(cal.total("enroll"), ref["enroll"])
+        check_by(cal.mean("api00", by="sch.wide"), ref["by"], ["sch.wide"])
+    else:
+        cal = des.rake(pd.concat([stype, _tg("sch.wide", ["No", "Yes"], [1072, 5122])]))
+        check(cal.mean("api00"), ref["api00"])
+        check(cal.subset(cal.data["comp.imp"] == "Yes").mean("api00"), ref["subset"])
+    close(cal.weights, ref["weights"])
+
+
+def _three(ref: dict, name: str) -> None:
+    data = pd.read_csv(RS / "threestage.csv")
+    if name == "threestage_two_stages":
+        data["w"] = data["N1"] * data["N2"] * data["N3"]
+        des = sk.Design(data, weight="w", strata="h", psu=["p", "s"], fpc=["N1", "N2"])
+        check(des.mean("y"), ref)
+        return
+    des = sk.Design(data, strata="h", psu=["p", "s", None], fpc=["N1", "N2", "N3"])
+    close(des.weights, ref["weights"])
+    check(des.mean("y"), ref["mean"])
+    check(des.total("y"), ref["total"])
+    check_by(des.mean("y", by="g"), ref["by"], ["g"])
+    assert des.df == ref["degf"]
 
 
 # -- svyby, svyciprop, deff, domains -----------------------------------------------------
@@ -307,7 +351,8 @@ def _domain(ref: dict, name: str) -> None:
 
 RUNNERS: dict[str, Callable[[dict, str], None]] = {}
 for _prefix, _runner in (("api_", _api), ("svydesign_", _api), ("fpc_", _fpc),
-                         ("check_", _fpc), ("mu284_", _mu284), ("pps_", _pps), ("lonely_", _lonely),
+                         ("check_", _fpc), ("mu284_", _mu284), ("pps_", _pps), ("threestage", _three),
+                         ("lonely_", _lonely),
                          ("certainty_", _issue), ("average_", _issue), ("clus2_", _clus2),
                          ("svyby_", _svyby), ("svyciprop_", _svyciprop), ("deff_", _deff),
                          ("domain_", _domain)):

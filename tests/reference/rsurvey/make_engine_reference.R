@@ -216,6 +216,47 @@ for (rule in c("remove", "certainty", "adjust", "average")) {
 }
 options(survey.lonely.psu = "fail")
 
+# calibration and raking on the two-stage design (residuals enter every stage)
+g2 <- calibrate(dclus2, ~stype + api99, c(pop.totals.clus2 <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018), api99 = 3914069))
+add("clus2_calibrate", src, "calibrate(dclus2, ~stype+api99, c(`(Intercept)`=6194, stypeH=755, stypeM=1018, api99=3914069)); svymean(~api00); svytotal(~enroll, na.rm=TRUE)",
+    list(weights = unname(weights(g2)), api00 = est(svymean(~api00, g2)),
+         enroll = est(svytotal(~enroll, g2, na.rm = TRUE)),
+         by = byframe(svyby(~api00, ~sch.wide, g2, svymean), "sch.wide")))
+r2 <- rake(dclus2, list(~stype, ~sch.wide),
+           list(data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)),
+                data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))),
+           control = list(maxit = 100, epsilon = 1e-13, verbose = FALSE))
+add("clus2_rake", paste(src, "(rake with epsilon=1e-13)"), "rake(dclus2, list(~stype,~sch.wide), list(pop.types, pop.schwide), control=list(maxit=100, epsilon=1e-13)); svymean(~api00); subset comp.imp=='Yes'",
+    list(weights = unname(weights(r2)), api00 = est(svymean(~api00, r2)),
+         subset = est(svymean(~api00, subset(r2, comp.imp == "Yes")))))
+add("clus2_subset", src, "svymean(~api00, subset(dclus2, comp.imp=='Yes')); degf(subset(dclus2, comp.imp=='Yes'))",
+    c(est(svymean(~api00, subset(dclus2, comp.imp == "Yes"))),
+      list(degf = degf(subset(dclus2, comp.imp == "Yes")))))
+
+# a three-stage stratified sample (synthetic): strata h, PSUs p (N1 per stratum), second-stage
+# units s within p (N2 per PSU), third-stage units (rows) within s (N3 per unit)
+set.seed(1313)
+three <- do.call(rbind, lapply(1:2, function(h) do.call(rbind, lapply(1:4, function(p) {
+  n2 <- 2 + (p %% 2)
+  do.call(rbind, lapply(1:n2, function(s) {
+    n3 <- 2 + ((p + s) %% 3)
+    data.frame(h = h, p = p, s = s, N1 = 8 + 2 * h, N2 = 5 + p, N3 = 9 + s + p,
+               y = round(rnorm(n3, 10 + h + p / 2, 2), 3), g = sample(c("a", "b"), n3, TRUE))
+  }))
+}))))
+write.csv(three, "threestage.csv", row.names = FALSE)
+three <- read.csv("threestage.csv")
+d3 <- svydesign(id = ~p + s + I(seq_len(nrow(three))), strata = ~h, fpc = ~N1 + N2 + N3,
+                data = three, nest = TRUE)
+add("threestage", "issue 13 (three stages, synthetic threestage.csv)",
+    "svydesign(id=~p+s+row, strata=~h, fpc=~N1+N2+N3, data=threestage, nest=TRUE); svymean(~y); svytotal(~y); svyby(~y, ~g, svymean)",
+    list(weights = unname(weights(d3)), mean = est(svymean(~y, d3)), total = est(svytotal(~y, d3)),
+         by = byframe(svyby(~y, ~g, d3, svymean), "g"), degf = degf(d3)))
+d3b <- svydesign(id = ~p + s, strata = ~h, fpc = ~N1 + N2, weights = ~I(N1 * N2 * N3), data = three, nest = TRUE)
+add("threestage_two_stages", "issue 13 (the same data, the third stage ignored)",
+    "svydesign(id=~p+s, strata=~h, fpc=~N1+N2, weights=~I(N1*N2*N3), data=threestage, nest=TRUE); svymean(~y)",
+    est(svymean(~y, d3b)))
+
 # -- svyttest ----------------------------------------------------------------------------
 TOPIC <- "models"
 src <- "man/svyttest.Rd"
@@ -344,6 +385,12 @@ dclus1r <- rake(dclus1, list(~stype + sch.wide, ~stype + comp.imp), list(pop.tab
                 control = list(maxit = 100, epsilon = 1e-13, verbose = FALSE))
 gclus1r <- calibrate(dclus1, formula = list(~stype + sch.wide, ~stype + comp.imp),
                      population = list(pop.table, pop.table2), calfun = "raking")
+fby <- ~stype:sch.wide + stype:api99 - 1
+gby <- calibrate(dclus1, fby, colSums(model.matrix(fby, apipop)))
+add("calibrate_by_stype_numeric", "calibrate per school type: sch.wide margins and the api99 total within each type",
+    "calibrate(dclus1, ~stype:sch.wide + stype:api99 - 1, colSums(model.matrix(~stype:sch.wide + stype:api99 - 1, apipop)))",
+    list(weights = unname(weights(gby)), api00 = est(svymean(~api00, gby)),
+         stype_api99 = as.list(tapply(apipop$api99, apipop$stype, sum))))
 add("calibrate_list_raking", src, "calibrate(dclus1, formula=list(~stype+sch.wide, ~stype+comp.imp), population=list(pop.table, pop.table2), calfun='raking'); svymean(~api00+stype, .)",
     c(est(svymean(~api00 + stype, gclus1r)), list(weights = unname(weights(gclus1r)))))
 add("rake_joint_margins", paste(src, "(rake with epsilon=1e-13: the manual's default stops earlier)"),
