@@ -351,8 +351,8 @@ def _domain(ref: dict, name: str) -> None:
 
 RUNNERS: dict[str, Callable[[dict, str], None]] = {}
 for _prefix, _runner in (("api_", _api), ("svydesign_", _api), ("fpc_", _fpc),
-                         ("check_", _fpc), ("mu284_", _mu284), ("pps_", _pps), ("threestage", _three),
-                         ("lonely_", _lonely),
+                         ("check_", _fpc), ("mu284_", _mu284), ("pps_", _pps),
+                         ("threestage", _three), ("lonely_", _lonely),
                          ("certainty_", _issue), ("average_", _issue), ("clus2_", _clus2),
                          ("svyby_", _svyby), ("svyciprop_", _svyciprop), ("deff_", _deff),
                          ("domain_", _domain)):
