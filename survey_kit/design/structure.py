@@ -346,9 +346,9 @@ def build_design(
         )
     cols = stage_columns(strata, psu, fpc)
     levels = _levels(df, cols)
-    _check_lonely(df, levels, cols, lonely_psu)
     if weight is None and any(c.fpc is not None for c in cols):
         weights = _fpc_weights(levels, cols)
     else:
         weights = check_weights(df, weight)
+    _check_lonely(df, levels, cols, lonely_psu)
     return weights, _engine(levels, lonely_psu)
