@@ -89,8 +89,7 @@ def _variance(design: Design, values: np.ndarray, rows: np.ndarray) -> float:
     present = None
     if engine.needs_presence:
         present = engine.group_presence(rows[:, None], np.zeros(rows.shape[0], np.int64), 1)
-    totals = engine.psu_totals(values)
-    return float(engine.vcov_from_totals(totals, present)[0, 0])
+    return float(engine.vcov(values, present=present)[0, 0])
 
 
 def _result(

@@ -276,27 +276,17 @@ def _levels(df: pd.DataFrame, cols: Sequence[StageColumns]) -> list[_Level]:
 def _engine(levels: list[_Level], lonely_psu: str) -> VarianceEngine:
     first = levels[0]
     fraction = _fraction(first)
-    if len(levels) == 1:
-        return VarianceEngine(first.unit, first.unit_group, fraction, lonely_psu)
-    finest = levels[-1].unit
-    n_finest = levels[-1].unit_group.shape[0]
     multiplier = np.ones_like(fraction)
     stages = []
     for s in range(1, len(levels)):
         above, level = levels[s - 1], levels[s]
         sampled = np.where(np.isfinite(above.population), above.counts / above.population, 0.0)
         above_f = multiplier * sampled
-        parent_group = above.unit_group[level.group_parent]
-        multiplier = above_f[parent_group]
-        first_unit = None
-        if s < len(levels) - 1:
-            of_finest = np.zeros(n_finest, dtype=np.int64)
-            of_finest[finest] = level.unit
-            first_unit = np.searchsorted(of_finest, np.arange(level.unit_group.shape[0]))
+        multiplier = above_f[above.unit_group[level.group_parent]]
         stages.append(Stage(level.unit_group, _fraction(level), multiplier,
-                            level.group_parent, first_unit))
+                            level.group_parent, level.unit))
     return VarianceEngine(first.unit, first.unit_group, fraction, lonely_psu,
-                          unit=finest, stages=tuple(stages))
+                          stages=tuple(stages))
 
 
 def _fpc_weights(levels: list[_Level], cols: Sequence[StageColumns]) -> np.ndarray:
@@ -336,7 +326,7 @@ def build_design(
 
     >>> d = pd.DataFrame({"p": [1, 1, 2, 2], "s": [1, 2, 1, 2], "N1": 4, "N2": 10})
     >>> w, eng = build_design(d, None, None, ["p", "s"], ["N1", "N2"], "fail")
-    >>> w.tolist(), eng.n_psu, eng.n_unit
+    >>> w.tolist(), eng.n_psu, eng.stages[0].n_units
     ([10.0, 10.0, 10.0, 10.0], 2, 4)
     """
     if lonely_psu not in LONELY_PSU_RULES:

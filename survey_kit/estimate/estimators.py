@@ -69,7 +69,6 @@ def domain_sums(
     n_psu: int,
     cells: Sequence[tuple[np.ndarray, int, np.ndarray]] = (),
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-    first_unit: np.ndarray | None = None,
 ) -> DomainSums:
     """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
 
@@ -81,8 +80,6 @@ def domain_sums(
     :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
     ``e * w * y`` over cells x domains give what calibration explains of the influence values.
     ``columns`` caches each variable as (values with 0 for missing, present mask).
-    In a multistage design ``psu`` are the finest sampling units and ``first_unit`` the
-    first finest unit of each PSU (``n_psu`` then counts PSUs, not finest units).
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
@@ -131,9 +128,8 @@ def domain_sums(
     def flat(sum_wy: np.ndarray) -> np.ndarray:
         return sum_wy.transpose(1, 0, 2).reshape(sum_wy.shape[1], V * D)
 
-    in_psu = acc["n"] if first_unit is None else np.add.reduceat(acc["n"], first_unit, axis=1)
     return DomainSums(
-        W, S, acc["n"].sum(axis=1), (in_psu > 0).sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
+        W, S, acc["n"].sum(axis=1), (acc["n"] > 0).sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
         mean_influence(acc["W"], acc["S"]), flat(acc["S"]),
         tuple(mean_influence(cw, cwy) for cw, cwy in cell_acc),
         tuple(flat(cwy) for _, cwy in cell_acc),
@@ -259,8 +255,8 @@ def estimate_means(
     row_df = np.tile(dom_df, len(variables))
     cells = engine.cell_accumulators()
     columns = {} if columns is None else columns
-    sums = domain_sums(data, variables, weights, domain, D, engine.units, engine.n_unit,
-                       cells or (), columns, engine.first_stage.first_unit)
+    sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
+                       cells or (), columns)
     if statistic == "total":
         totals, est, cell_sums = sums.total_totals, sums.S, sums.total_cells
         srs = _srs_mean_variance(sums) * sums.W**2
@@ -277,6 +273,9 @@ def estimate_means(
         valid = np.column_stack([columns[name][1] for name in variables])
         present = engine.group_presence(valid, domain, D)
     vcov = engine.vcov_from_totals(totals, present)
+    if engine.stages:  # multistage: the later stages from row-level influence values
+        values = influence_values(data, variables, weights, domain, sums, statistic)
+        vcov = vcov + engine.later_vcov(values, domain, D, present)
     var = np.diag(vcov).reshape(len(variables), D)
     empty = sums.n == 0
     se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))

@@ -28,7 +28,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from survey_kit.estimate.stages import Stage, stage_cov
+from survey_kit.estimate.stages import (
+    Explained,
+    Stage,
+    _average_factor,
+    sparse_stage_cov,
+    stage_cov,
+    unit_matrix,
+)
 
 LONELY_PSU_RULES = ("fail", "remove", "adjust", "certainty", "average")
 
@@ -178,6 +185,20 @@ class _Basis:
             out[:, v * n_domains : (v + 1) * n_domains] = block
         return out
 
+    def unit_sums(self, unit: np.ndarray, n_units: int
+                  ) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """Sparse unit totals of ``a`` times the basis: ``(units x cells, cells)`` for a
+        cell basis (the caller lifts the coefficients by ``cells``), else
+        ``(units x q, None)``."""
+        if self.codes is not None:
+            ok = self.codes >= 0
+            block = sp.csr_matrix((self.a[ok], (unit[ok], self.codes[ok])),
+                                  shape=(n_units, self.n_cells))
+            return block, self.cells
+        agg = sp.csr_matrix((self.a, (unit, np.arange(unit.shape[0]))),
+                            shape=(n_units, unit.shape[0]))
+        return sp.csr_matrix(agg @ self._as_matrix()), None
+
     def psu_sums(self, psu: np.ndarray, n_psu: int) -> np.ndarray:
         """``A diag(a) M``: PSU totals of ``a`` times the basis, shape ``(P, q)``."""
         if self.codes is not None:
@@ -268,13 +289,10 @@ class VarianceEngine:
         ``"average"`` (``"fail"`` is enforced when the design is built).
     history
         Calibration records, in the order they were applied.
-    unit
-        Multistage designs: the finest sampling unit of each row, ``0..U-1``, numbered so
-        that the finest units of one PSU are consecutive and in PSU order (None: the PSUs
-        are the finest units).  Influence values are summed to these units.
     stages
-        Multistage designs: the second and later stages (:class:`Stage`), whose
-        ``first_unit`` index the finest units.
+        Multistage designs: the second and later stages (:class:`Stage`, each with the
+        unit of every row), whose variance R's ``svyrecvar`` adds when every stage above
+        has an fpc.
     """
 
     psu: np.ndarray
@@ -282,7 +300,6 @@ class VarianceEngine:
     fpc_fraction: np.ndarray
     lonely_psu: str = "fail"
     history: tuple[RakingHistory | GregHistory, ...] = ()
-    unit: np.ndarray | None = None
     stages: tuple[Stage, ...] = ()
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -302,29 +319,12 @@ class VarianceEngine:
         return self.n_psu - self.n_strata
 
     @property
-    def units(self) -> np.ndarray:
-        """The finest sampling unit of each row (the PSU in a one-stage design)."""
-        return self.psu if self.unit is None else self.unit
-
-    @property
-    def n_unit(self) -> int:
-        """Number of finest sampling units (PSUs in a one-stage design)."""
-        if self.unit is None:
-            return self.n_psu
-        return self.stages[-1].n_units if self.stages else int(self.unit.max()) + 1
-
-    @property
     def first_stage(self) -> Stage:
         """The first stage: PSUs within strata (see :class:`Stage`)."""
         cached = self._cache.get("stage1")
         if cached is None:
-            first = None
-            if self.unit is not None:
-                unit_psu = np.zeros(self.n_unit, dtype=np.int64)
-                unit_psu[self.unit] = self.psu
-                first = np.searchsorted(unit_psu, np.arange(self.n_psu))
             cached = Stage(self.psu_stratum, self.fpc_fraction, np.ones(self.n_strata),
-                           np.zeros(self.n_strata, dtype=np.int64), first)
+                           np.zeros(self.n_strata, dtype=np.int64))
             self._cache["stage1"] = cached
         return cached  # type: ignore[return-value]
 
@@ -364,13 +364,9 @@ class VarianceEngine:
     def _row_groups(self) -> list[np.ndarray]:
         """The group (stratum within its parent unit) of every row, per stage."""
         groups = [self.psu_stratum[self.psu]]
-        units = self.units
         for st in self.stages:
-            if st.first_unit is None:
-                stage_unit = units
-            else:
-                stage_unit = np.searchsorted(st.first_unit, units, side="right") - 1
-            groups.append(st.unit_group[stage_unit])
+            assert st.row_unit is not None  # later stages always know their rows' units
+            groups.append(st.unit_group[st.row_unit])
         return groups
 
     # -- degrees of freedom ------------------------------------------------------------------
@@ -429,12 +425,11 @@ class VarianceEngine:
     def psu_totals(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
-        """Totals of calibration-residualised influence values over the finest sampling
-        units (the PSUs of a one-stage design), shape ``(U, V * D)``."""
+        """PSU totals of calibration-residualised influence values, shape ``(P, V * D)``."""
         values, domain = _domain_form(values, domain)
-        P, V, D = self.n_unit, values.shape[1], n_domains
+        P, V, D = self.n_psu, values.shape[1], n_domains
         # rows outside every domain go to an extra bin P * D that is dropped
-        key = np.where(domain >= 0, self.units * D + domain, P * D)
+        key = np.where(domain >= 0, self.psu * D + domain, P * D)
         values_f = np.asfortranarray(values)
         totals = np.empty((P, V * D))
         for v in range(V):
@@ -458,7 +453,7 @@ class VarianceEngine:
                 for b in range(len(bases)):
                     cross[(t, b)] = bases[t].cross(bases[b], bases[t].e * bases[b].a)
             inverses = [_gram_inverse(basis.gram()) for basis in bases]
-            sums = [basis.psu_sums(self.units, self.n_unit) for basis in bases]
+            sums = [basis.psu_sums(self.psu, self.n_psu) for basis in bases]
             cached = (bases, schedule, cross, inverses, sums)
             self._cache["bases"] = cached
         return cached  # type: ignore[return-value]
@@ -480,12 +475,11 @@ class VarianceEngine:
     def calibration_correction(
         self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
     ) -> np.ndarray:
-        """Finest-unit totals of what the calibration model explains, to subtract from the
-        totals."""
+        """PSU totals of what the calibration model explains, to subtract from the totals."""
         values, domain = _domain_form(values, domain)
         k = values.shape[1] * n_domains
         if not self.history:
-            return np.zeros((self.n_unit, k))
+            return np.zeros((self.n_psu, k))
         bases = self._calibration()[0]
         projected = [basis.project(values, domain, n_domains) for basis in bases]
         return self._correction(projected, k)
@@ -497,9 +491,10 @@ class VarianceEngine:
         projected = [basis.lift(sums) for basis, sums in zip(bases, cell_sums, strict=True)]
         return self._correction(projected, projected[0].shape[1])
 
-    def _correction(self, projected: Sequence[np.ndarray], k: int) -> np.ndarray:
-        """Backfit the residualisation schedule on ``M_b' diag(e_b) U`` of every basis."""
-        bases, schedule, cross, inverses, psu_sums = self._calibration()
+    def _coefficients(self, projected: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
+        """Backfit the residualisation schedule on ``M_b' diag(e_b) U`` of every basis:
+        the coefficients of what each basis explains."""
+        bases, schedule, cross, inverses, _ = self._calibration()
         coef = [np.zeros((b.q, k)) for b in bases]
         for t in schedule:
             rhs = projected[t].copy()
@@ -507,7 +502,13 @@ class VarianceEngine:
                 if basis_coef.any():
                     rhs -= cross[(t, b)] @ basis_coef
             coef[t] += inverses[t] @ rhs
-        correction = np.zeros((self.n_unit, k))
+        return coef
+
+    def _correction(self, projected: Sequence[np.ndarray], k: int) -> np.ndarray:
+        """PSU totals of what calibration explains (see :meth:`_coefficients`)."""
+        bases, _, _, _, psu_sums = self._calibration()
+        coef = self._coefficients(projected, k)
+        correction = np.zeros((self.n_psu, k))
         for b in range(len(bases)):
             if coef[b].any():
                 correction += psu_sums[b] @ coef[b]
@@ -526,21 +527,63 @@ class VarianceEngine:
     def vcov_from_totals(
         self, totals: np.ndarray, present: list[np.ndarray] | None = None
     ) -> np.ndarray:
-        """Covariance matrix of the statistics whose finest-unit totals are ``totals``
-        (``U x k``; the PSU totals in a one-stage design).
+        """Covariance matrix of the statistics whose PSU totals are ``totals`` (``P x k``):
+        the first stage.  A multistage design adds :meth:`later_vcov`.
 
         ``present``: per stage, which groups hold rows of each statistic (from
         :meth:`group_presence`; needed only when :attr:`needs_presence`).
         """
-        stages = (self.first_stage, *self.stages)
-        cov = np.zeros((totals.shape[1], totals.shape[1]))
-        for s, st in enumerate(stages):
+        here = None if present is None else present[0]
+        return stage_cov(totals, self.first_stage, self.lonely_psu, here)
+
+    def later_vcov(
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1,
+        present: list[np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """The second and later stages' part of the covariance, from row-level influence
+        values in domain form (zero for a one-stage design).
+
+        The unit totals are a sparse matrix; calibration residuals enter through the
+        coefficients of what each calibration basis explains (:meth:`_coefficients`), so
+        no dense ``units x statistics`` array is formed.
+        """
+        values, domain = _domain_form(values, domain)
+        k = values.shape[1] * n_domains
+        cov = np.zeros((k, k))
+        if not self.stages:
+            return cov
+        coef: list[np.ndarray] = []
+        if self.history:
+            bases = self._calibration()[0]
+            coef = self._coefficients([b.project(values, domain, n_domains) for b in bases], k)
+        for s, st in enumerate(self.stages, start=1):
+            assert st.row_unit is not None  # later stages always know their rows' units
             here = None if present is None else present[s]
-            cov += stage_cov(st.unit_totals(totals), st, self.lonely_psu, here)
+            factor, row_group = None, None
+            if here is not None and st.lonely.any() and self.lonely_psu == "average":
+                with np.errstate(invalid="ignore"):
+                    factor = np.sqrt(_average_factor(st, here))
+                row_group = st.unit_group[st.row_unit]
+            Z = unit_matrix(values, domain, n_domains, st.row_unit, st.n_units, factor,
+                            row_group)
+            explained = self._explained(st, coef) if coef else None
+            cov += sparse_stage_cov(Z, st, self.lonely_psu, here, explained)
         return cov
 
+    def _explained(self, stage: Stage, coef: list[np.ndarray]) -> Explained:
+        """Unit totals of the calibration bases (sparse) and their coefficients."""
+        assert stage.row_unit is not None
+        bases = self._calibration()[0]
+        blocks, coefs = [], []
+        for basis, c in zip(bases, coef, strict=True):
+            block, lift = basis.unit_sums(stage.row_unit, stage.n_units)
+            blocks.append(block)
+            coefs.append(c if lift is None else lift @ c)
+        return Explained(sp.csr_matrix(sp.hstack(blocks)), np.vstack(coefs))
+
     def vcov(
-        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1,
+        present: list[np.ndarray] | None = None,
     ) -> np.ndarray:
         """Joint covariance of the statistics with influence values in domain form.
 
@@ -554,4 +597,5 @@ class VarianceEngine:
         >>> float(eng.vcov(np.array([1.0, 3.0, 2.0, 2.0]))[0, 0])
         4.0
         """
-        return self.vcov_from_totals(self.psu_totals(values, domain, n_domains))
+        cov = self.vcov_from_totals(self.psu_totals(values, domain, n_domains), present)
+        return cov + self.later_vcov(values, domain, n_domains, present)

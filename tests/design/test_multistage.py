@@ -71,7 +71,7 @@ def test_stage_ids_are_read_within_the_unit_above(clus2: pd.DataFrame) -> None:
     renumbered = clus2.assign(snum=clus2.groupby("dnum").cumcount() + 1)
     unique = sk.Design(clus2, psu=["dnum", "snum"], fpc=["fpc1", "fpc2"])
     within = sk.Design(renumbered, psu=["dnum", "snum"], fpc=["fpc1", "fpc2"])
-    assert within.engine.n_unit == unique.engine.n_unit == len(clus2)
+    assert within.engine.stages[0].n_units == unique.engine.stages[0].n_units == len(clus2)
     assert _se(within) == pytest.approx(_se(unique), rel=1e-12)
 
 
