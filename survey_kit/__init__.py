@@ -10,16 +10,20 @@ weighting), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), 
 from survey_kit import datasets, small_area
 from survey_kit.compare import (
     ChisqResult,
+    ContrastResult,
     ContrastTable,
     GlmResult,
+    TTestResult,
     banner_letters,
     chisq,
     compare,
+    contrast,
     did,
     glm,
     p_adjust,
     subgroup_tables,
     trend,
+    ttest,
 )
 from survey_kit.design import Design
 from survey_kit.errors import (
@@ -49,6 +53,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ChisqResult",
     "ConfigError",
+    "ContrastResult",
     "ContrastTable",
     "DataValidationError",
     "Design",
@@ -61,6 +66,7 @@ __all__ = [
     "SmallAreaError",
     "SpecError",
     "SurveyKitError",
+    "TTestResult",
     "ValidationReport",
     "WeightingError",
     "__version__",
@@ -68,6 +74,7 @@ __all__ = [
     "blank_missing_codes",
     "chisq",
     "compare",
+    "contrast",
     "cronbach_alpha",
     "datasets",
     "did",
@@ -82,5 +89,6 @@ __all__ = [
     "small_area",
     "subgroup_tables",
     "trend",
+    "ttest",
     "write_sav",
 ]

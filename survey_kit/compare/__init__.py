@@ -7,19 +7,25 @@ from survey_kit.compare.contrasts import design_degf, linear_contrast
 from survey_kit.compare.did import did
 from survey_kit.compare.glm import GlmResult, glm
 from survey_kit.compare.multiplicity import ADJUST_METHODS, p_adjust
+from survey_kit.compare.nonlinear import ContrastResult, contrast, contrast_names
 from survey_kit.compare.pairwise import compare
 from survey_kit.compare.subgroups import banner_letters, subgroup_tables
 from survey_kit.compare.table import ContrastTable
 from survey_kit.compare.trend import trend
+from survey_kit.compare.ttest import TTestResult, ttest
 
 __all__ = [
     "ADJUST_METHODS",
     "ChisqResult",
+    "ContrastResult",
     "ContrastTable",
     "GlmResult",
+    "TTestResult",
     "banner_letters",
     "chisq",
     "compare",
+    "contrast",
+    "contrast_names",
     "design_degf",
     "did",
     "glm",
@@ -27,4 +33,5 @@ __all__ = [
     "p_adjust",
     "subgroup_tables",
     "trend",
+    "ttest",
 ]

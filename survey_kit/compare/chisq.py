@@ -16,7 +16,7 @@ from survey_kit.estimate.domains import check_columns
 if TYPE_CHECKING:
     from survey_kit.design.design import Design
 
-STATISTICS = ("F", "Chisq")
+STATISTICS = ("F", "Chisq", "Wald", "adjWald")
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,13 @@ class ChisqResult:
     Attributes
     ----------
     statistic
-        ``"F"``: Pearson X² / tr(Δ); ``"Chisq"``: the unadjusted Pearson X² (as R reports).
+        ``"F"``: Pearson X² / tr(Δ); ``"Chisq"``: the unadjusted Pearson X² (as R reports);
+        ``"Wald"``, ``"adjWald"``: the design-based Wald statistic of the interaction, as F.
     ndf, ddf
         ``"F"``: Satterthwaite degrees of freedom ``tr(Δ)²/tr(Δ²)`` and ``ndf × design df``;
-        ``"Chisq"``: ``(R-1)(C-1)`` and ``inf`` (a chi-square reference distribution).
+        ``"Chisq"``: ``(R-1)(C-1)`` and ``inf`` (a chi-square reference distribution);
+        ``"Wald"``: ``(R-1)(C-1)`` and the design df ``ν``; ``"adjWald"``: ``(R-1)(C-1)``
+        and ``ν - (R-1)(C-1) + 1``.
     p_value
         Upper-tail probability.
     pearson
@@ -39,7 +42,7 @@ class ChisqResult:
     table
         Estimated cell proportions, rows × columns.
     method
-        ``"F"`` or ``"Chisq"``.
+        ``"F"``, ``"Chisq"``, ``"Wald"`` or ``"adjWald"``.
     """
 
     statistic: float
@@ -116,8 +119,10 @@ def chisq(design: Design, row: str, col: str, statistic: str = "F") -> ChisqResu
     ``statistic="F"`` (second-order, Satterthwaite): ``F = X²/tr(Δ)`` on
     ``tr(Δ)²/tr(Δ²)`` and ``tr(Δ)²/tr(Δ²) × ν`` degrees of freedom, ``ν`` = PSUs minus
     strata of the design.  ``statistic="Chisq"`` (first-order): X² with p-value from
-    ``X²/mean(eigenvalues)`` on ``(R-1)(C-1)`` df.  Rows with a missing value of either
-    variable are a domain restriction.
+    ``X²/mean(eigenvalues)`` on ``(R-1)(C-1)`` df.  ``statistic="Wald"`` / ``"adjWald"``:
+    the Wald test that the cell totals equal row total × column total / N (the
+    ``(R-1)(C-1)`` cells after the first row and column), with R's F scaling.  Rows with a
+    missing value of either variable are a domain restriction.
 
     Examples
     --------
@@ -143,9 +148,49 @@ def chisq(design: Design, row: str, col: str, statistic: str = "F") -> ChisqResu
     V = design.influence_vcov(values)
     n_rows = int(len(cell) if design.engine.history else inside.sum())
     delta = _delta(p, V, n_rows, nr, nc)
-    return _result(delta, _pearson(total.reshape(nc, nr).T, n_rows), _nu(design, inside),
-                   statistic, pd.DataFrame(p.reshape(nc, nr).T, index=r_levels,
-                                           columns=c_levels))
+    nu = _nu(design, inside)
+    table = pd.DataFrame(p.reshape(nc, nr).T, index=r_levels, columns=c_levels)
+    pearson = _pearson(total.reshape(nc, nr).T, n_rows)
+    if statistic in ("Wald", "adjWald"):
+        cell_values = np.zeros((len(cell), nr * nc))
+        cell_values[ok] = weights[ok, None] * indicator
+        wald = _wald(total, design.influence_vcov(cell_values), nr, nc)
+        eigen = np.sort(np.linalg.eigvals(delta).real)[::-1]
+        return _wald_result(wald, nr, nc, nu, statistic, pearson, eigen, table)
+    return _result(delta, pearson, nu, statistic, table)
+
+
+def _wald(total: np.ndarray, V: np.ndarray, nr: int, nc: int) -> float:
+    """Wald statistic of ``Y = T_ij - R_i C_j / N`` over the cells after the first row and
+    column; the row and column totals and N are sums of the cell totals ``T``."""
+    rows = np.tile(np.arange(nr), nc)
+    cols = np.repeat(np.arange(nc), nr)
+    R = np.bincount(rows, weights=total, minlength=nr)
+    C = np.bincount(cols, weights=total, minlength=nc)
+    N = float(total.sum())
+    Y = total - R[rows] * C[cols] / N
+    # dY/dT: identity, minus the parts through R_i, C_j and N (each a sum of cells)
+    J = np.eye(nr * nc)
+    J -= (rows[:, None] == rows[None, :]) * (C[cols] / N)[:, None]
+    J -= (cols[:, None] == cols[None, :]) * (R[rows] / N)[:, None]
+    J += (R[rows] * C[cols] / N**2)[:, None]
+    use = (rows > 0) & (cols > 0)
+    VY = J @ V @ J.T
+    return float(Y[use] @ np.linalg.solve(VY[np.ix_(use, use)], Y[use]))
+
+
+def _wald_result(
+    wald: float, nr: int, nc: int, nu: int, statistic: str, pearson: float,
+    eigen: np.ndarray, table: pd.DataFrame,
+) -> ChisqResult:
+    ndf = float((nr - 1) * (nc - 1))
+    if statistic == "Wald":
+        value, ddf = wald / ndf, float(nu)
+    else:
+        ddf = float(nu - ndf + 1)
+        value = wald * ddf / (ndf * nu)
+    return ChisqResult(value, ndf, ddf, float(f_sf(value, ndf, ddf)), pearson, eigen, table,
+                       statistic)
 
 
 def _nu(design: Design, inside: np.ndarray) -> int:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from patsy import PatsyError, build_design_matrices, dmatrices
+from patsy import ModelDesc, PatsyError, build_design_matrices, dmatrices
 
 from survey_kit.errors import EstimationError
 
-_TREATMENT = re.compile(r"\[T\.(.*)\]$")
+_LEVEL = re.compile(r"\[(?:T\.)?([^\[\]]*)\]$")
 _WRAPPED = re.compile(r"^(?:C|Q)\((['\"]?)([^,'\"]+)\1.*\)")
 
 
@@ -25,17 +26,25 @@ class ModelFrame:
     terms: tuple[str, ...]
     rows: np.ndarray  # positions (in the design's data) of the model rows
     design_info: object  # patsy DesignInfo of X, to rebuild X for new data
+    order: np.ndarray | None = None  # patsy's columns in R's term order (None: as patsy)
 
 
 def r_name(column: str) -> str:
     """R's name of a patsy column: ``group[T.b]`` -> ``groupb``, ``menapt[T.True]`` ->
-    ``menaptTRUE``, ``Intercept`` -> ``(Intercept)``; interactions part by part."""
+    ``menaptTRUE``, ``stype[E]`` (no intercept) -> ``stypeE``, ``Q('comp.imp')[Yes]`` ->
+    ``comp.impYes``, ``Intercept`` -> ``(Intercept)``; interactions part by part.
+
+    Examples
+    --------
+    >>> [r_name(c) for c in ["Intercept", "stype[E]", "Q('comp.imp')[T.Yes]", "x:g[T.b]"]]
+    ['(Intercept)', 'stypeE', 'comp.impYes', 'x:gb']
+    """
     if column == "Intercept":
         return "(Intercept)"
     parts = []
     for part in column.split(":"):
         level = ""
-        hit = _TREATMENT.search(part)
+        hit = _LEVEL.search(part)
         if hit:
             level = {"True": "TRUE", "False": "FALSE"}.get(hit.group(1), hit.group(1))
             part = part[: hit.start()]
@@ -71,11 +80,39 @@ def model_frame(data: pd.DataFrame, rows: np.ndarray, formula: str) -> ModelFram
         raise EstimationError(f"formula {formula!r}: no respondent has every model variable")
     name, values = _response(y)
     kept = positions[X.index.to_numpy(dtype=np.int64)]
-    return ModelFrame(name, values, X.to_numpy(dtype=float),
-                      tuple(r_name(str(c)) for c in X.columns), kept, X.design_info)
+    order = r_order(formula, X.design_info)
+    columns = [r_name(str(c)) for c in np.asarray(X.columns)[order]]
+    return ModelFrame(name, values, X.to_numpy(dtype=float)[:, order], tuple(columns), kept,
+                      X.design_info, order)
+
+
+def r_order(formula: str, info: Any) -> np.ndarray:
+    """Column order of a patsy matrix that puts the terms as R's ``model.matrix`` does.
+
+    Patsy groups terms by their numeric factors (so a factor can jump ahead of a numeric
+    variable written before it); R keeps the formula order within each interaction order:
+    the intercept, then main effects as written, then two-way interactions, and so on.
+
+    Examples
+    --------
+    >>> from patsy import dmatrix
+    >>> d = pd.DataFrame({"x": [1.0, 2, 3, 4], "g": ["a", "b", "a", "b"]})
+    >>> info = dmatrix("x + g", d).design_info
+    >>> info.column_names
+    ['Intercept', 'g[T.b]', 'x']
+    >>> [info.column_names[i] for i in r_order("x + g", info)]
+    ['Intercept', 'x', 'g[T.b]']
+    """
+    written = ModelDesc.from_formula(formula).rhs_termlist
+    rank = {term: k for k, term in enumerate(written)}
+    slices = info.term_slices
+    terms = sorted(slices, key=lambda t: (len(t.factors), rank.get(t, len(rank))))
+    return np.concatenate([np.arange(slices[t].start, slices[t].stop) for t in terms]
+                          ).astype(np.int64) if terms else np.zeros(0, dtype=np.int64)
 
 
 def rebuild(frame: ModelFrame, data: pd.DataFrame) -> np.ndarray:
     """The model matrix of ``frame``'s formula evaluated on new data (same coding)."""
     (X,) = build_design_matrices([frame.design_info], data, return_type="dataframe")
-    return np.asarray(X.to_numpy(dtype=float))
+    values = np.asarray(X.to_numpy(dtype=float))
+    return values if frame.order is None else values[:, frame.order]

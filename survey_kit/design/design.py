@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.design.diagnostics import WeightingReport
-from survey_kit.design.structure import build_engine, check_weights
+from survey_kit.design.structure import Columns, build_design
 from survey_kit.design.trimming import trim_result
 from survey_kit.design.weighting import WeightingResult, calibrate_weights, rake_weights
 from survey_kit.errors import DesignError, EstimationError
@@ -28,15 +28,21 @@ class Design:
     df
         The respondent table; never filtered (domains keep the full design).
     weight
-        Column of sampling weights (None: every weight is 1).
+        Column of sampling weights (None: from the fpc of every stage as R, else every
+        weight is 1).
     strata
-        Column of strata (None: one stratum).
+        Column of strata (None: one stratum); in a multistage design a list with the
+        stratum column (or None) of each stage.
     psu
         Column of primary sampling units, nested within strata (None: each row is its own
-        PSU).
+        PSU); a list of columns for a multistage design (R: ``ids=~dnum+snum``), each stage's
+        ids read within the unit above (None for a later stage: each row its own unit).
     fpc
         Column with the population number of PSUs per stratum, or the sampling fraction
         (values <= 1), constant within each stratum; None for with-replacement variance.
+        A list with one column per stage (R: ``fpc=~fpc1+fpc2``) adds the variance of the
+        later stages (R's ``svyrecvar``); a stratum whose units were all taken adds no
+        variance and is not lonely.
     lonely_psu
         Rule for strata with one PSU: ``"fail"`` (raise, naming the stratum),
         ``"remove"``, ``"adjust"``, ``"certainty"``, ``"average"`` as in R.
@@ -67,17 +73,16 @@ class Design:
         self,
         df: pd.DataFrame,
         weight: str | None = None,
-        strata: str | None = None,
-        psu: str | None = None,
-        fpc: str | None = None,
+        strata: Columns = None,
+        psu: Columns = None,
+        fpc: Columns = None,
         lonely_psu: str = "fail",
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise DesignError(f"Design needs a pandas DataFrame, got {type(df).__name__}")
         if len(df) == 0:
             raise DesignError("Design needs at least one respondent; the data frame is empty")
-        weights = check_weights(df, weight)
-        engine, _, _ = build_engine(df, strata, psu, fpc, lonely_psu)
+        weights, engine = build_design(df, weight, strata, psu, fpc, lonely_psu)
         spec = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc,
                 "lonely_psu": lonely_psu}
         self._init(df, weights, engine, None, None, spec, {}, {}, {})

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from survey_kit.design.auxiliaries import GROUP, NumericMargins, build_numeric, split_numeric
 from survey_kit.errors import WeightingError
 
 #: Relative tolerance for the margins of one by group to add to the same total.
 TOTAL_RTOL = 1e-6
-#: Column of ``Margins.cells`` holding the by-group code (a name no by column will have).
-GROUP = "__by_group_code__"
+__all__ = ["GROUP", "Margins", "build_margins"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Margins:
         The by values of each group code (one row, no columns, without ``by``).
     group_codes : ndarray
         The by-group code of every row.
+    numeric : NumericMargins or None
+        Totals of numeric columns (targets with an empty level), for calibration.
     """
 
     by: tuple[str, ...]
@@ -58,6 +60,7 @@ class Margins:
     cells: tuple[pd.DataFrame, ...]
     groups: pd.DataFrame
     group_codes: np.ndarray
+    numeric: NumericMargins | None = None
 
     def cell_labels(self) -> list[list[str]]:
         """Per variable, a readable label of each cell (by group and level)."""
@@ -312,7 +315,7 @@ def _harmonise(margins: list[_VariableMargin], n_groups: int, groups: pd.DataFra
 
 
 def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame,
-                  by: str | Sequence[str] | None = None) -> Margins:
+                  by: str | Sequence[str] | None = None, numeric: bool = False) -> Margins:
     """Check targets against the sample and build the margin codes for raking.
 
     Parameters
@@ -325,6 +328,9 @@ def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame
         Columns ``[*by, "variable", "level", "total"]``.
     by : str or list of str, optional
         Columns whose groups are raked separately.
+    numeric : bool
+        Accept targets with an empty level as totals of numeric columns (calibration;
+        raking raises for them).
 
     Returns
     -------
@@ -347,12 +353,22 @@ def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame
     """
     by_list = _as_list(by)
     _check_columns(data, targets, by_list)
+    targets, numeric_targets = split_numeric(targets)
+    if len(numeric_targets) and not numeric:
+        names = sorted(set(map(str, numeric_targets["variable"])))
+        raise WeightingError(
+            f"targets for {names} have an empty level (totals of a numeric column); raking "
+            "matches categorical margins only: use calibrate() for numeric totals")
     tg = _normalise_targets(targets, by_list)
     codes_g, groups = group_codes(data, by_list)
     index = {tuple(r): i for i, r in enumerate(groups[by_list].itertuples(index=False))}
     tg[GROUP] = [index.get(tuple(r), -1) for r in tg[by_list].itertuples(index=False)]
+    ntg = pd.DataFrame({c: [label(v) for v in numeric_targets[c]] for c in [*by_list, "variable"]})
+    ntg["total"] = numeric_targets["total"].to_numpy()
+    ntg[GROUP] = [index.get(tuple(r), -1) for r in ntg[by_list].itertuples(index=False)]
     weights = np.asarray(weights, dtype=float)
-    problems = _group_problems(tg, groups, by_list)
+    problems = _group_problems(pd.concat([tg[[*by_list, GROUP]], ntg[[*by_list, GROUP]]]),
+                               groups, by_list)
     problems += _weight_problems(weights, codes_g, groups, by_list)
     variables = list(dict.fromkeys(tg["variable"]))
     columns = {label(c): c for c in data.columns}
@@ -361,7 +377,11 @@ def build_margins(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame
     for m in margins:
         problems += m.problems
     totals, total_problems = _harmonise(margins, len(groups), groups, by_list)
+    numeric_part = None
+    if len(ntg):
+        numeric_part, numeric_problems = build_numeric(data, ntg, by_list, codes_g, columns)
+        problems += numeric_problems
     _raise(problems + total_problems)
     cells = tuple(m.cells[[*by_list, "variable", "level", "target", GROUP]] for m in margins)
     return Margins(tuple(by_list), tuple(variables), tuple(m.codes for m in margins),
-                   tuple(totals), cells, groups, codes_g)
+                   tuple(totals), cells, groups, codes_g, numeric_part)

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from survey_kit.design.auxiliaries import achieved as numeric_achieved
+from survey_kit.design.auxiliaries import add_numeric, empty_model
 from survey_kit.design.calibration import calibrate_cells, joint_cells, rake_ipf
 from survey_kit.design.diagnostics import WeightingReport, build_report
 from survey_kit.design.targets import GROUP, Margins, build_margins
@@ -153,7 +155,8 @@ def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataF
     """Calibrate base weights to margins per by group (array-level core of ``calibrate``).
 
     The model matrix has one indicator column per (by group, variable, level), minus one
-    level per extra variable in each group (same column space as R's ``~a + b``).
+    level per extra variable in each group (same column space as R's ``~a + b``), and one
+    column per total of a numeric variable (a target with an empty level: R's ``~a + x``).
 
     Examples
     --------
@@ -166,9 +169,14 @@ def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataF
     """
     limits = _check_bounds(bounds)
     base = np.asarray(weights, dtype=float)
-    margins = build_margins(data, base, targets, by)
-    columns = _columns(margins)
-    Xc, inverse, X, totals, names = _model_matrices(margins, columns)
+    margins = build_margins(data, base, targets, by, numeric=True)
+    if margins.codes:
+        Xc, inverse, X, totals, names = _model_matrices(margins, _columns(margins))
+    else:
+        Xc, inverse, X, totals, names = empty_model(len(base))
+    if margins.numeric is not None:  # totals of numeric columns (empty level)
+        Xc, inverse, X, totals, names = add_numeric(margins.numeric, Xc, inverse, X, totals,
+                                                    names)
     W = np.bincount(inverse, weights=base, minlength=Xc.shape[0])
     res = calibrate_cells(Xc, W, totals, calfun=calfun,
                           bounds=limits if limits is not None else (-np.inf, np.inf),
@@ -176,7 +184,9 @@ def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataF
     g = res.g[inverse]
     new = base * g
     history = GregHistory(X, base, g)
+    table = pd.concat([_margin_table(margins, new) if margins.codes else None,
+                       None if margins.numeric is None else numeric_achieved(margins.numeric, new)],
+                      ignore_index=True)
     report = build_report(f"calibrate:{calfun}", res.iterations, new, base,
-                          margins.group_codes, margins.groups, _margin_table(margins, new),
-                          limits, tol, margins.by)
+                          margins.group_codes, margins.groups, table, limits, tol, margins.by)
     return WeightingResult(new, history, report)

@@ -254,6 +254,7 @@ def estimate_means(
         dom_df = np.full(D, float(df))
     row_df = np.tile(dom_df, len(variables))
     cells = engine.cell_accumulators()
+    columns = {} if columns is None else columns
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
                        cells or (), columns)
     if statistic == "total":
@@ -267,7 +268,14 @@ def estimate_means(
     elif cells is None:
         values = influence_values(data, variables, weights, domain, sums, statistic)
         totals = totals - engine.calibration_correction(values, domain, D)
-    vcov = engine.vcov_from_totals(totals)
+    present = None
+    if engine.needs_presence:  # R's "average" counts the strata of the domain's rows
+        valid = np.column_stack([columns[name][1] for name in variables])
+        present = engine.group_presence(valid, domain, D)
+    vcov = engine.vcov_from_totals(totals, present)
+    if engine.stages:  # multistage: the later stages from row-level influence values
+        values = influence_values(data, variables, weights, domain, sums, statistic)
+        vcov = vcov + engine.later_vcov(values, domain, D, present)
     var = np.diag(vcov).reshape(len(variables), D)
     empty = sums.n == 0
     se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))

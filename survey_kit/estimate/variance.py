@@ -3,11 +3,13 @@
 Every estimator in survey_kit (means, totals, proportions, contrasts, regression
 coefficients, Rao-Scott tests) produces *influence values*: for each respondent and
 each statistic, the respondent's weighted contribution to the linearised estimate
-(R's ``svyrecvar`` input ``x``).  This module sums them to PSU totals, removes what
-calibration explains (raking and GREG residuals, as R does), centres the totals
-within strata and returns their joint covariance matrix (Taylor linearisation,
-with-replacement approximation at the first stage, optional finite population
-correction, lonely-PSU rules).
+(R's ``svyrecvar`` input ``x``).  This module sums them to PSU totals (to the totals
+of the finest sampling units in a multistage design), removes what calibration
+explains (raking and GREG residuals, as R does), centres the totals within strata and
+returns their joint covariance matrix (Taylor linearisation, with-replacement
+approximation at the first stage, optional finite population correction, lonely-PSU
+rules; with an fpc at every stage, the later stages add their within-unit variance
+scaled by the sampling fractions above them, see :mod:`survey_kit.estimate.stages`).
 
 Influence values come in *domain form*: an ``(n, V)`` array ``values`` and a
 domain code per row ``domain`` (``0..D-1``, ``-1`` for rows outside every domain).
@@ -20,11 +22,20 @@ domains or PSUs.  A dense influence matrix is the special case ``D = 1``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from survey_kit.estimate.stages import (
+    Explained,
+    Stage,
+    _average_factor,
+    sparse_stage_cov,
+    stage_cov,
+    unit_matrix,
+)
 
 LONELY_PSU_RULES = ("fail", "remove", "adjust", "certainty", "average")
 
@@ -174,6 +185,20 @@ class _Basis:
             out[:, v * n_domains : (v + 1) * n_domains] = block
         return out
 
+    def unit_sums(self, unit: np.ndarray, n_units: int
+                  ) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """Sparse unit totals of ``a`` times the basis: ``(units x cells, cells)`` for a
+        cell basis (the caller lifts the coefficients by ``cells``), else
+        ``(units x q, None)``."""
+        if self.codes is not None:
+            ok = self.codes >= 0
+            block = sp.csr_matrix((self.a[ok], (unit[ok], self.codes[ok])),
+                                  shape=(n_units, self.n_cells))
+            return block, self.cells
+        agg = sp.csr_matrix((self.a, (unit, np.arange(unit.shape[0]))),
+                            shape=(n_units, unit.shape[0]))
+        return sp.csr_matrix(agg @ self._as_matrix()), None
+
     def psu_sums(self, psu: np.ndarray, n_psu: int) -> np.ndarray:
         """``A diag(a) M``: PSU totals of ``a`` times the basis, shape ``(P, q)``."""
         if self.codes is not None:
@@ -200,11 +225,17 @@ def _domain_form(values: np.ndarray, domain: np.ndarray | None) -> tuple[np.ndar
 
 
 def _gram_inverse(gram: np.ndarray) -> np.ndarray:
-    """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients)."""
+    """Moore-Penrose inverse of a Gram matrix (empty cells give zero coefficients).
+
+    The matrix is equilibrated first (unit diagonal), so that columns on very different
+    scales (indicators next to a numeric auxiliary in the thousands) lose no precision.
+    """
     diag = np.diag(gram)
+    scale = np.divide(1.0, np.sqrt(np.abs(diag)), out=np.zeros_like(diag), where=diag != 0)
     if np.count_nonzero(gram - np.diag(diag)) == 0:
-        return np.diag(np.divide(1.0, diag, out=np.zeros_like(diag), where=diag != 0))
-    return np.asarray(np.linalg.pinv(gram, hermitian=True))
+        return np.diag(scale**2)
+    inner = np.linalg.pinv(gram * scale[:, None] * scale[None, :], hermitian=True)
+    return np.asarray(inner * scale[:, None] * scale[None, :])
 
 
 def _bases_from_history(
@@ -258,6 +289,10 @@ class VarianceEngine:
         ``"average"`` (``"fail"`` is enforced when the design is built).
     history
         Calibration records, in the order they were applied.
+    stages
+        Multistage designs: the second and later stages (:class:`Stage`, each with the
+        unit of every row), whose variance R's ``svyrecvar`` adds when every stage above
+        has an fpc.
     """
 
     psu: np.ndarray
@@ -265,6 +300,7 @@ class VarianceEngine:
     fpc_fraction: np.ndarray
     lonely_psu: str = "fail"
     history: tuple[RakingHistory | GregHistory, ...] = ()
+    stages: tuple[Stage, ...] = ()
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -281,6 +317,57 @@ class VarianceEngine:
     def df(self) -> int:
         """Design degrees of freedom: PSUs minus strata."""
         return self.n_psu - self.n_strata
+
+    @property
+    def first_stage(self) -> Stage:
+        """The first stage: PSUs within strata (see :class:`Stage`)."""
+        cached = self._cache.get("stage1")
+        if cached is None:
+            cached = Stage(self.psu_stratum, self.fpc_fraction, np.ones(self.n_strata),
+                           np.zeros(self.n_strata, dtype=np.int64))
+            self._cache["stage1"] = cached
+        return cached  # type: ignore[return-value]
+
+    @property
+    def needs_presence(self) -> bool:
+        """Whether the ``"average"`` rule has lonely units to stand in for in an
+        uncalibrated design: then the strata a domain touches change its variance (R
+        drops the other rows of a subset), see :meth:`group_presence`."""
+        if self.lonely_psu != "average" or self.history:
+            return False
+        return any(bool(st.lonely.any()) for st in (self.first_stage, *self.stages))
+
+    def group_presence(
+        self, valid: np.ndarray, domain: np.ndarray, n_domains: int
+    ) -> list[np.ndarray]:
+        """Per stage, which groups (strata) hold rows of each statistic: ``(G, V * D)``.
+
+        ``valid`` is ``(n, V)``: the rows where each variable has a value (R removes the
+        others, and the rows outside the domain, before it computes the variance).
+        """
+        valid = np.asarray(valid, dtype=bool).reshape(valid.shape[0], -1)
+        V, D = valid.shape[1], n_domains
+        out = []
+        for st, row_group in zip((self.first_stage, *self.stages), self._row_groups(),
+                                 strict=True):
+            G = st.n_groups
+            present = np.zeros((G, V * D), dtype=bool)
+            inside = domain >= 0
+            for v in range(V):
+                ok = inside & valid[:, v]
+                key = row_group[ok] * D + domain[ok]
+                hits = np.bincount(key, minlength=G * D).reshape(G, D) > 0
+                present[:, v * D : (v + 1) * D] = hits
+            out.append(present)
+        return out
+
+    def _row_groups(self) -> list[np.ndarray]:
+        """The group (stratum within its parent unit) of every row, per stage."""
+        groups = [self.psu_stratum[self.psu]]
+        for st in self.stages:
+            assert st.row_unit is not None  # later stages always know their rows' units
+            groups.append(st.unit_group[st.row_unit])
+        return groups
 
     # -- degrees of freedom ------------------------------------------------------------------
     def psu_presence(
@@ -332,8 +419,7 @@ class VarianceEngine:
     def with_history(self, step: RakingHistory | GregHistory | None) -> VarianceEngine:
         """A new engine with one more calibration record (or the same one for ``None``)."""
         history = self.history if step is None else (*self.history, step)
-        return VarianceEngine(self.psu, self.psu_stratum, self.fpc_fraction, self.lonely_psu,
-                              history)
+        return replace(self, history=history, _cache={})
 
     # -- PSU totals ---------------------------------------------------------------------
     def psu_totals(
@@ -405,9 +491,10 @@ class VarianceEngine:
         projected = [basis.lift(sums) for basis, sums in zip(bases, cell_sums, strict=True)]
         return self._correction(projected, projected[0].shape[1])
 
-    def _correction(self, projected: Sequence[np.ndarray], k: int) -> np.ndarray:
-        """Backfit the residualisation schedule on ``M_b' diag(e_b) U`` of every basis."""
-        bases, schedule, cross, inverses, psu_sums = self._calibration()
+    def _coefficients(self, projected: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
+        """Backfit the residualisation schedule on ``M_b' diag(e_b) U`` of every basis:
+        the coefficients of what each basis explains."""
+        bases, schedule, cross, inverses, _ = self._calibration()
         coef = [np.zeros((b.q, k)) for b in bases]
         for t in schedule:
             rhs = projected[t].copy()
@@ -415,6 +502,12 @@ class VarianceEngine:
                 if basis_coef.any():
                     rhs -= cross[(t, b)] @ basis_coef
             coef[t] += inverses[t] @ rhs
+        return coef
+
+    def _correction(self, projected: Sequence[np.ndarray], k: int) -> np.ndarray:
+        """PSU totals of what calibration explains (see :meth:`_coefficients`)."""
+        bases, _, _, _, psu_sums = self._calibration()
+        coef = self._coefficients(projected, k)
         correction = np.zeros((self.n_psu, k))
         for b in range(len(bases)):
             if coef[b].any():
@@ -431,32 +524,66 @@ class VarianceEngine:
             self._cache["layout"] = cached
         return cached  # type: ignore[return-value]
 
-    def vcov_from_totals(self, totals: np.ndarray) -> np.ndarray:
-        """Covariance matrix of the statistics whose PSU totals are ``totals`` (``P x k``)."""
-        counts, starts = self._stratum_layout()
-        f = self.fpc_fraction
-        nonempty = counts > 0
-        sums = np.zeros((self.n_strata, totals.shape[1]))
-        if totals.shape[0]:
-            sums[nonempty] = np.add.reduceat(totals, starts[nonempty], axis=0)
-        means = sums / np.maximum(counts, 1)[:, None]
-        lonely = counts == 1
-        centre = ~(lonely & (self.lonely_psu == "adjust"))
-        centred = totals - (means * centre[:, None])[self.psu_stratum]
-        scale = np.where(counts > 1, f * counts / np.maximum(counts - 1, 1), f)
-        scale = np.where(f < 1e-7, 0.0, scale)
-        usable = np.ones(self.n_strata, dtype=bool)
-        if self.lonely_psu == "average":
-            usable = ~lonely
-        scale = np.where(usable, scale, 0.0)
-        scaled = centred * np.sqrt(scale)[self.psu_stratum][:, None]
-        cov = scaled.T @ scaled
-        if self.lonely_psu == "average" and usable.sum() < self.n_strata:
-            cov *= self.n_strata / max(int(usable.sum()), 1)
-        return np.asarray(cov)
+    def vcov_from_totals(
+        self, totals: np.ndarray, present: list[np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Covariance matrix of the statistics whose PSU totals are ``totals`` (``P x k``):
+        the first stage.  A multistage design adds :meth:`later_vcov`.
+
+        ``present``: per stage, which groups hold rows of each statistic (from
+        :meth:`group_presence`; needed only when :attr:`needs_presence`).
+        """
+        here = None if present is None else present[0]
+        return stage_cov(totals, self.first_stage, self.lonely_psu, here)
+
+    def later_vcov(
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1,
+        present: list[np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """The second and later stages' part of the covariance, from row-level influence
+        values in domain form (zero for a one-stage design).
+
+        The unit totals are a sparse matrix; calibration residuals enter through the
+        coefficients of what each calibration basis explains (:meth:`_coefficients`), so
+        no dense ``units x statistics`` array is formed.
+        """
+        values, domain = _domain_form(values, domain)
+        k = values.shape[1] * n_domains
+        cov = np.zeros((k, k))
+        if not self.stages:
+            return cov
+        coef: list[np.ndarray] = []
+        if self.history:
+            bases = self._calibration()[0]
+            coef = self._coefficients([b.project(values, domain, n_domains) for b in bases], k)
+        for s, st in enumerate(self.stages, start=1):
+            assert st.row_unit is not None  # later stages always know their rows' units
+            here = None if present is None else present[s]
+            factor, row_group = None, None
+            if here is not None and st.lonely.any() and self.lonely_psu == "average":
+                with np.errstate(invalid="ignore"):
+                    factor = np.sqrt(_average_factor(st, here))
+                row_group = st.unit_group[st.row_unit]
+            Z = unit_matrix(values, domain, n_domains, st.row_unit, st.n_units, factor,
+                            row_group)
+            explained = self._explained(st, coef) if coef else None
+            cov += sparse_stage_cov(Z, st, self.lonely_psu, here, explained)
+        return cov
+
+    def _explained(self, stage: Stage, coef: list[np.ndarray]) -> Explained:
+        """Unit totals of the calibration bases (sparse) and their coefficients."""
+        assert stage.row_unit is not None
+        bases = self._calibration()[0]
+        blocks, coefs = [], []
+        for basis, c in zip(bases, coef, strict=True):
+            block, lift = basis.unit_sums(stage.row_unit, stage.n_units)
+            blocks.append(block)
+            coefs.append(c if lift is None else lift @ c)
+        return Explained(sp.csr_matrix(sp.hstack(blocks)), np.vstack(coefs))
 
     def vcov(
-        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1
+        self, values: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1,
+        present: list[np.ndarray] | None = None,
     ) -> np.ndarray:
         """Joint covariance of the statistics with influence values in domain form.
 
@@ -470,4 +597,5 @@ class VarianceEngine:
         >>> float(eng.vcov(np.array([1.0, 3.0, 2.0, 2.0]))[0, 0])
         4.0
         """
-        return self.vcov_from_totals(self.psu_totals(values, domain, n_domains))
+        cov = self.vcov_from_totals(self.psu_totals(values, domain, n_domains), present)
+        return cov + self.later_vcov(values, domain, n_domains, present)
