@@ -71,6 +71,9 @@ class AreaSummaryInput:
         How many answered per round; default: the largest shown ``n`` per round.
     alpha, min_n, adjust_method : float, int, str
         Test level, suppression threshold and multiplicity correction (for the method note).
+    topic, population : str
+        The title is "<topic> i <area>"; ``population`` completes "en
+        spørgeskemaundersøgelse blandt ..." in the method note.
     survey_name, created : str
         Name of the survey in sentences, and a date for the footer (ISO dates are shown as
         Danish long dates: "Udarbejdet 22. november 2026").
@@ -103,6 +106,8 @@ class AreaSummaryInput:
     min_n: int = 10
     adjust_method: str = "holm"
     survey_name: str = "trygheds- og trivselsmålingen"
+    topic: str = "Tryghed og trivsel"
+    population: str = "beboere på 18 år og derover"
     created: str = ""
     organisation: str = ""
     weighted: bool = True

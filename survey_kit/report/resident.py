@@ -238,14 +238,14 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
     lead = (f"Her kan du læse, hvad beboerne i {data.area_name} svarede i {data.survey_name} "
             f"i {now}" + (f", og hvordan det er gået siden {first}." if many else "."))
     return SummaryDocument(
-        title=f"Tryghed og trivsel i {data.area_name}",
+        title=f"{data.topic} i {data.area_name}",
         lead=lead,
         sections=(
             *body,
             Section("Sådan skal du læse tallene",
                     paragraphs=reading_paragraphs(claims | closing)),
             Section("Om undersøgelsen", paragraphs=method_paragraphs(
-                data.survey_name, "beboere på 18 år og derover", data.alpha, data.min_n,
+                data.survey_name, data.population, data.alpha, data.min_n,
                 data.adjust_method, weighted=data.weighted, variables=data.variables)),
         ),
         footer=footer_line(data.organisation, data.created),

@@ -77,6 +77,10 @@ class RunConfig:
         lower case."""
         return self.labels.get(PHRASES, {}).get(group, self.label(self.group or "", group).lower())
 
+    def noun(self, column: str) -> str:
+        """A column as a noun inside a sentence (``[labels.nouns]``), else its name."""
+        return self.labels.get(NOUNS, {}).get(column, column)
+
     def text(self, key: str, default: str = "") -> str:
         """A text of the run's reports (``[labels.texts]``), e.g. ``survey_name``."""
         return self.labels.get(TEXTS, {}).get(key, default)
@@ -88,9 +92,9 @@ class RunConfig:
         return bool(self.group_from)
 
 
-HEADINGS, PHRASES, TEXTS = "headings", "phrases", "texts"
+HEADINGS, PHRASES, NOUNS, TEXTS = "headings", "phrases", "nouns", "texts"
 """Tables of ``[labels]`` that hold report texts rather than the labels of a column's values:
-breakdown headings, comparison groups as said in sentences, and named texts."""
+breakdown headings, comparison groups and columns as said in sentences, and named texts."""
 
 
 def _get(table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...],
@@ -237,7 +241,7 @@ def _with_defaults(labels: dict[str, dict[str, str]], survey: str
     survey (the configuration's own entries win)."""
     defaults = _bundled_texts().get(survey, {})
     out = dict(labels)
-    for table in (HEADINGS, PHRASES, TEXTS):
+    for table in (HEADINGS, PHRASES, NOUNS, TEXTS):
         merged = {**defaults.get(table, {}), **labels.get(table, {})}
         if merged:
             out[table] = merged
@@ -255,7 +259,7 @@ def _bundled_texts() -> dict[str, dict[str, dict[str, str]]]:
         raw = tomllib.loads(entry.read_text(encoding="utf-8"))
         labels = raw.get("labels", {})
         out.setdefault(raw.get("run", {}).get("survey", "tryghed"), {
-            t: dict(labels[t]) for t in (HEADINGS, PHRASES, TEXTS) if t in labels})
+            t: dict(labels[t]) for t in (HEADINGS, PHRASES, NOUNS, TEXTS) if t in labels})
     return out
 
 

@@ -18,7 +18,9 @@ from survey_kit.run.stages import file_sha256
 DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "XlsxWriter",
                 "openpyxl", "pyreadstat", "reportlab", "Jinja2", "PyYAML")
 
+
 def versions() -> dict[str, str]:
+    """Versions of Python, survey_kit and its main dependencies."""
     out = {"survey_kit": metadata.version("survey_kit"), "python": platform.python_version()}
     for name in DEPENDENCIES:
         try:
@@ -26,6 +28,7 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Path):
@@ -38,8 +41,10 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     return value
 
+
 def build_manifest(result: RunResult, out: Path, suppression: pd.DataFrame, created: str,
               timings: dict[str, float], target: str) -> dict[str, Any]:
+    """The manifest of a written run (see the module docstring)."""
     report = result.validation
     weighting = result.design.weighting
     return _jsonable({

@@ -45,6 +45,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
             frame[column] = frame[column].astype("Int64")
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
+
 def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
     """The significance workbook, tidy CSVs and charts from the protected tables."""
     cfg = result.config
@@ -79,6 +80,7 @@ def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet)
         shown = tablesets.all_contrasts(contrasts, sup.contrasts[n_sets:])
         _write_csv(tablesets.subgroup_text(shown), out / "sammenligninger.csv")
 
+
 def _area_summaries(result: RunResult, out: Path, created: str,
                     protected: tuple[ProtectedSet, ...]) -> None:
     """One resident summary per area of the focus group, HTML and PDF."""
@@ -101,6 +103,7 @@ def _area_summaries(result: RunResult, out: Path, created: str,
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
     render.render_all(jobs)
 
+
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
                 infos: tuple[VariableInfo, ...], created: str, sup: ProtectedSet
                 ) -> AreaSummaryInput:
@@ -113,6 +116,8 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
     return AreaSummaryInput(
         area_name=cfg.label(cfg.area or "", area),
         survey_name=cfg.text("survey_name", AreaSummaryInput.survey_name),
+        topic=cfg.text("topic", AreaSummaryInput.topic),
+        population=cfg.text("population", AreaSummaryInput.population),
         area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
         comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: group}),
         comparisons=sup.contrasts[0], changes=sup.contrasts[1], variables=infos,
@@ -121,6 +126,7 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
     )
+
 
 def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
     """The livsmestring summary for the youth workers, HTML and PDF."""
@@ -149,10 +155,13 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
         else (cfg.low_min_dimensions, len(result.questionnaire.dimensions)),
         differences=differences, alpha=round(1 - cfg.level, 10),
         survey_name=cfg.text("survey_name", YouthSummaryInput.survey_name),
+        title=cfg.text("title", YouthSummaryInput.title),
+        population=cfg.text("population", YouthSummaryInput.population),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
     )
     render_youth(data, out / "livsmestring.html", out / "livsmestring.pdf")
+
 
 def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
     """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will

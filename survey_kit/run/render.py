@@ -13,6 +13,7 @@ from survey_kit.report.resident import AreaSummaryInput, render_area
 def _render_one(job: tuple[AreaSummaryInput, Path, Path]) -> None:
     render_area(*job)
 
+
 def render_all(jobs: list[tuple[AreaSummaryInput, Path, Path]]) -> None:
     """Render the area summaries, on every core where the platform can fork."""
     workers = min(os.cpu_count() or 1, 4, len(jobs))

@@ -17,7 +17,9 @@ from survey_kit.run.result import RunResult
 
 def plain(frame: pd.DataFrame, drop: Sequence[str] = ("family", "subgroup", "area")
            ) -> pd.DataFrame:
+    """The contrasts without the run's bookkeeping columns (as the writers take them)."""
     return frame.drop(columns=[c for c in drop if c in frame.columns])
+
 
 def contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
     """The contrasts the significance tables show: groups within rounds, change in groups."""
@@ -32,10 +34,13 @@ def contrast_sets(result: RunResult) -> dict[str, pd.DataFrame]:
         out[cfg.year] = plain(c[c["family"] == CHANGE])
     return out
 
+
 def rule(cfg: RunConfig, extra: Sequence[str] = ()) -> SuppressionRule:
+    """The run's suppression rule: threshold and the subgroup columns that form lines."""
     columns = tuple(dict.fromkeys([*cfg.subgroups, *(c for x in cfg.crossings for c in x),
                                    *extra]))
     return SuppressionRule(min_n=cfg.suppression_threshold, subgroup_columns=columns)
+
 
 def table_sets(result: RunResult) -> list[TableSet]:
     """Every table set the run publishes: the significance tables with all contrasts, then
@@ -46,6 +51,7 @@ def table_sets(result: RunResult) -> list[TableSet]:
     else:
         sets += [table_set for _, table_set in area_sets(result)]
     return sets
+
 
 def significance_set(result: RunResult) -> TableSet:
     """The estimates with the workbook's contrasts (logged) and every contrast of the CSV."""
@@ -61,9 +67,11 @@ def significance_set(result: RunResult) -> TableSet:
                                        logged=False))
     return TableSet("significance", result.analysis.estimates, tuple(shown))
 
+
 def line_keys(cfg: RunConfig) -> tuple[str, ...]:
     """What a line of crossed cells shares besides the variable: the group and the round."""
     return tuple(c for c in (cfg.group, cfg.year) if c)
+
 
 def compared_column(family: str, subgroup: tuple[str, ...], cfg: RunConfig) -> str:
     """The column whose levels a family of contrasts compares (a family exists only when its
@@ -71,6 +79,7 @@ def compared_column(family: str, subgroup: tuple[str, ...], cfg: RunConfig) -> s
     if family == SUBGROUPS:
         return subgroup[0]
     return str(cfg.year if family == CHANGE else cfg.group)
+
 
 def all_contrasts(contrasts: pd.DataFrame, protected: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
     """Every contrast as protected, family by family, with its family and breakdown."""
@@ -84,10 +93,12 @@ def all_contrasts(contrasts: pd.DataFrame, protected: tuple[pd.DataFrame, ...]) 
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
+
 def subgroup_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The contrasts with each breakdown (a tuple of columns) written as its analysts' label,
     ``gender x menapt`` (empty for the totals), for the CSV."""
     return frame.assign(subgroup=frame["subgroup"].map(lambda cols: " x ".join(cols) or None))
+
 
 def area_sets(result: RunResult) -> list[tuple[str, TableSet]]:
     """Per area of the focus group: its estimates with the comparison groups', and the contrasts
@@ -108,6 +119,7 @@ def area_sets(result: RunResult) -> list[tuple[str, TableSet]]:
             Contrasts(plain(change, ("family", "subgroup", "area")), (cfg.year,))),
             lines=(UNIT,), tags={"area": str(area)})))
     return out
+
 
 def youth_set(result: RunResult) -> TableSet:
     """The youth summary's estimates (crossed cells, subgroups) and the contrasts between the

@@ -23,7 +23,9 @@ def _levels(frame: pd.DataFrame, cols: tuple[str, ...], cfg: RunConfig
         out.append((values if len(cols) > 1 else values[0], text))
     return tuple(out)
 
+
 def banner_breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdown, ...]:
+    """The subgroup row blocks of the significance tables: heading and labelled levels."""
     out = []
     for cols in breakdowns(cfg):
         parts = [cfg.heading(c) for c in cols]
@@ -31,6 +33,7 @@ def banner_breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdow
         out.append(Breakdown(cols if len(cols) > 1 else cols[0], heading,
                              _levels(estimates, cols, cfg)))
     return tuple(out)
+
 
 def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
     """Report descriptions of the run's variables (unfavourable shares marked as such), with
@@ -41,10 +44,9 @@ def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
     return tuple(dataclasses.replace(i, higher_is_better=i.id not in v.unfavourable)
                  for i in infos)
 
-COLUMN_NAMES = {"year": "runde", "group": "gruppe", "gender": "køn", "age_group": "aldersgruppe",
-                "menapt": "MENAPT-baggrund", "area": "område"}
 
 def sources(result: RunResult) -> tuple[str, ...]:
+    """The data sources of the run, one line each, for the workbook's index sheet."""
     out = []
     for item in result.log.inputs:
         name = str(item["file"])
@@ -53,11 +55,13 @@ def sources(result: RunResult) -> tuple[str, ...]:
         out.append(f"{name}: {item['rows']} rækker")
     return tuple(out)
 
+
 def method_notes(result: RunResult) -> tuple[str, ...]:
+    """The weighting note of the workbook's method section, in Danish."""
     cfg, weighting = result.config, result.design.weighting
     if weighting is None:
         return ("Vægte: ingen (alle svar tæller lige meget).",)
-    cells = " og ".join(COLUMN_NAMES.get(c, c) for c in cfg.weighting_by) or "hele stikprøven"
+    cells = " og ".join(cfg.noun(c) for c in cfg.weighting_by) or "hele stikprøven"
     bounds = ""
     if cfg.bounds:
         low, high = (f"{b:g}".replace(".", ",") for b in cfg.bounds)
@@ -65,13 +69,16 @@ def method_notes(result: RunResult) -> tuple[str, ...]:
     return (f"Vægte: designvægte rettet til registermarginer (raking) inden for hver "
             f"{cells}{bounds}.",)
 
+
 def weighted(result: RunResult) -> bool:
     """Whether the answers are weighted to register margins."""
     return result.design.weighting is not None
 
+
 def clustered(result: RunResult) -> bool:
     """Whether the design has strata or clusters (else a simple random sample)."""
     return bool(result.config.psu or result.config.strata)
+
 
 def cross_label(cfg: RunConfig, value: object) -> str:
     """'pige / True' -> the Danish label of that group ([labels.<group>] in the config)."""
@@ -79,7 +86,6 @@ def cross_label(cfg: RunConfig, value: object) -> str:
 
 
 __all__ = [
-    "COLUMN_NAMES",
     "banner_breakdowns",
     "clustered",
     "cross_label",

@@ -20,6 +20,8 @@ def test_bundled_texts_are_read() -> None:
     assert cfg.heading("gender") == "Køn" and cfg.heading("menapt") == "Herkomst"
     assert cfg.phrase("almene") == "de almene boliger i hele landet"
     assert cfg.text("survey_name") == "trygheds- og trivselsmålingen"
+    assert cfg.noun("age_group") == "aldersgruppe" and cfg.noun("stratum") == "stratum"
+    assert cfg.text("topic") == "Tryghed og trivsel"
 
 
 def test_a_configuration_without_texts_gets_the_bundled_ones_of_its_survey() -> None:
