@@ -2,7 +2,7 @@
 
 Everything in the public contract is importable as ``import survey_kit as sk``:
 questionnaires (``sk.load_questionnaire``), the design (``sk.Design``: estimation and
-weighting), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), the demo data
+weighting), ``sk.ReplicateDesign`` (replicate weights), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), the demo data
 (``sk.datasets.load_demo``) and the error classes.
 """
 
@@ -20,6 +20,7 @@ from survey_kit.compare import (
     subgroup_tables,
 )
 from survey_kit.design import Design
+from survey_kit.design.replicate import ReplicateDesign
 from survey_kit.errors import (
     ConfigError,
     DataValidationError,
@@ -52,6 +53,7 @@ __all__ = [
     "EstimationError",
     "GlmResult",
     "Questionnaire",
+    "ReplicateDesign",
     "SpecError",
     "SurveyKitError",
     "ValidationReport",

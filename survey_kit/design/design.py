@@ -16,6 +16,7 @@ from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import GregHistory, RakingHistory, VarianceEngine
 
 if TYPE_CHECKING:
+    from survey_kit.design.replicate import ReplicateDesign
     from survey_kit.design.weighting import WeightingReport
 
 
@@ -172,7 +173,18 @@ class Design:
     @property
     def columns(self) -> dict[str, Any]:
         """The design columns and lonely-PSU rule the design was built with."""
-        return dict(self._spec)
+        return {k: v for k, v in self._spec.items() if k != "steps"}
+
+    @property
+    def weighting_steps(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The rake/calibrate/trim calls that made the current weights from the ``weight``
+        column, in order (``(kind, arguments)``); :meth:`replicate` re-applies them."""
+        return tuple(self._spec.get("steps", ()))
+
+    def _logged(self, kind: str, **arguments: Any) -> Design:
+        """The same design with one more weighting step on record."""
+        spec = {**self._spec, "steps": (*self.weighting_steps, (kind, arguments))}
+        return self._replace(spec=spec)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -324,7 +336,9 @@ class Design:
         ``calibrate(calfun="raking", bounds=)`` when ``bounds`` are given)."""
         from survey_kit.design.weighting import rake_design
 
-        return rake_design(self, targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
+        return rake_design(self, targets, by=by, bounds=bounds, max_iter=max_iter,
+                           tol=tol)._logged("rake", targets=targets, by=by, bounds=bounds,
+                                            max_iter=max_iter, tol=tol)
 
     def calibrate(
         self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
@@ -337,7 +351,9 @@ class Design:
         from survey_kit.design.weighting import calibrate_design
 
         return calibrate_design(self, targets, by=by, calfun=calfun, bounds=bounds,
-                                max_iter=max_iter, tol=tol)
+                                max_iter=max_iter, tol=tol)._logged(
+            "calibrate", targets=targets, by=by, calfun=calfun, bounds=bounds,
+            max_iter=max_iter, tol=tol)
 
     def trim(
         self, lower: float | None = None, upper: float | None = None,
@@ -354,7 +370,47 @@ class Design:
 
         return trim_design(self, lower=lower, upper=upper, relative=relative, by=by,
                            method=method, rerake=rerake, rerake_by=rerake_by,
-                           max_rounds=max_rounds)
+                           max_rounds=max_rounds)._logged("trim", lower=lower, upper=upper)
+
+    # -- replicate weights, ratios, quantiles ------------------------------------------------
+    def replicate(self, type: str = "auto", replicates: int = 50, seed: int = 0,
+                  rho: float | None = None, mse: bool = False) -> ReplicateDesign:
+        """Replicate weights for this design (R: ``as.svrepdesign``), redoing its weighting.
+
+        ``type``: ``"JK1"`` (unstratified), ``"JKn"``, ``"BRR"``, ``"Fay"`` (``rho=``),
+        ``"bootstrap"``, ``"subbootstrap"`` (``replicates=``, ``seed=``) or ``"auto"``
+        (JKn with strata, JK1 without).  For a raked or calibrated design, every recorded
+        :meth:`rake`/:meth:`calibrate` step is re-applied to each replicate, starting from
+        the ``weight`` column (R: ``rake``/``calibrate`` on ``as.svrepdesign`` of the base
+        design); see :mod:`survey_kit.design.replicate_build`.
+        """
+        from survey_kit.design.replicate_build import replicate_design
+
+        return replicate_design(self, type, replicates=replicates, seed=seed, rho=rho, mse=mse)
+
+    def ratio(
+        self, numerator: str | Sequence[str], denominator: str | Sequence[str],
+        by: str | Sequence[str] | None = None, level: float = 0.95,
+    ) -> Estimate:
+        """Ratios of totals ``sum(w y) / sum(w x)`` with Taylor SEs (R: ``svyratio``; with
+        ``by``: ``svyby(~y, ~by, design, svyratio, denominator=~x, covmat=TRUE)``); every
+        numerator with every denominator, variable ``"y/x"``."""
+        from survey_kit.estimate.ratio import taylor_ratio
+
+        return taylor_ratio(self, as_list(numerator), as_list(denominator), as_list(by), level)
+
+    def quantile(
+        self, variables: str | Sequence[str], q: float | Sequence[float] = 0.5,
+        by: str | Sequence[str] | None = None, level: float = 0.95, qrule: str = "math",
+        interval_type: str = "mean", df: float | None = None,
+    ) -> Estimate:
+        """Quantiles with Woodruff intervals (R 4.1 ``svyquantile(ci=TRUE)``: ``qrule="math"``,
+        ``interval.type="mean"``; SE = interval width / (2 t)); see
+        :mod:`survey_kit.estimate.quantile`."""
+        from survey_kit.estimate.quantile import design_quantiles
+
+        return design_quantiles(self, as_list(variables), q, as_list(by), level, qrule,
+                                interval_type, df)
 
 
 def _reorder_domains(result: Estimate, by: list[str]) -> Estimate:

@@ -1,0 +1,112 @@
+"""Means, totals and proportions on a replicate-weight design, all variables and domains at once.
+
+R: ``svyby(~y, ~by, repdesign, svymean | svytotal, covmat=TRUE)`` and ``svyciprop``.  The
+full-sample and replicate domain sums come from one sparse matrix product
+(:func:`~survey_kit.estimate.replicate.replicate_sums`); the joint covariance of every
+variable x domain estimate from R's ``svrVar``.  Each row's ``df`` is R's ``degf`` of the
+domain subset (rank of its rows' replicate weights minus one), rows with a missing value of
+the variable left out (a domain restriction, as ``na.rm=TRUE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from survey_kit.errors import EstimationError
+from survey_kit.estimate.domain_table import (
+    check_level,
+    domain_frame,
+    proportion_limits,
+    wald_limits,
+)
+from survey_kit.estimate.estimators import CI_METHODS
+from survey_kit.estimate.replicate import (
+    ratio_of,
+    replicate_sums,
+    replicate_vcov,
+    srs_variance,
+    variable_matrix,
+)
+from survey_kit.estimate.result import Estimate
+
+if TYPE_CHECKING:
+    from survey_kit.design.replicate import ReplicateDesign
+
+
+def column_counts(design: ReplicateDesign, member: sp.csr_matrix) -> tuple[np.ndarray,
+                                                                             np.ndarray]:
+    """Per column of a membership matrix: the domain's ``degf`` and its PSU count."""
+    csc = member.tocsc()
+    n = member.shape[0]
+    df = np.empty(member.shape[1])
+    psus = np.empty(member.shape[1])
+    for k in range(member.shape[1]):
+        rows = np.zeros(n, dtype=bool)
+        rows[csc.indices[csc.indptr[k] : csc.indptr[k + 1]]] = True
+        df[k] = design.degf(rows) if rows.any() else np.nan
+        psus[k] = design.n_psu(rows) if rows.any() else 0
+    return df, psus
+
+
+def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
+                    level: float, statistic: str) -> Estimate:
+    """Domain means or totals of ``variables`` over the ``by`` domains."""
+    if not variables:
+        raise EstimationError("no variables given: name at least one column")
+    check_level(level)
+    domain, keys = design.domains(by)
+    if len(keys) == 0:
+        raise EstimationError("the domain is empty: no respondent is in the subset")
+    weights, rep = design.arrays()
+    y, valid = variable_matrix(design.data, variables)
+    sums = replicate_sums(y, valid, weights, rep, domain, len(keys))
+    if statistic == "total":
+        est, thetas = sums.S.copy(), sums.S_rep
+        srs = srs_variance(sums) * sums.W**2
+    else:
+        est, thetas = ratio_of(sums.S, sums.W), ratio_of(sums.S_rep, sums.W_rep)
+        srs = srs_variance(sums)
+    empty = sums.n == 0
+    est[empty] = np.nan
+    vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
+    var = np.diag(vcov)
+    se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
+    df, psus = column_counts(design, sums.rows)
+    low, high = wald_limits(est, se, df, level)
+    table = domain_frame(variables, keys, {
+        "estimate": est, "se": se, "ci_low": low, "ci_high": high, "df": df,
+        "deff": ratio_of(var, srs), "n": sums.n.astype(np.int64),
+        "n_eff": ratio_of(sums.W**2, sums.W2), "n_psu": psus.astype(np.int64)})
+    return Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, design.df,
+                    level)
+
+
+def replicate_proportions(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
+                          method: str, level: float) -> Estimate:
+    """Proportions of 0/1 variables with ``svyciprop`` intervals and per-domain df."""
+    if method not in CI_METHODS:
+        raise EstimationError(f"method={method!r} is not a known interval; expected one of "
+                              f"{', '.join(CI_METHODS)}")
+    for name in variables:
+        if name in design.data.columns:
+            col = pd.to_numeric(design.data[name], errors="coerce")
+            bad = col.notna() & ~col.isin([0, 1])
+            if bad.any():
+                raise EstimationError(f"proportion() needs a 0/1 variable: column {name!r} has "
+                                      f"value {design.data[name][bad].iloc[0]!r} in row "
+                                      f"{bad[bad].index[0]!r}")
+    result = replicate_means(design, variables, by, level, "mean")
+    table = result.table
+    domain, keys = design.domains(by)
+    rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
+    low, high = proportion_limits(table["estimate"].to_numpy(), table["se"].to_numpy(),
+                                  table["df"].to_numpy(), level, method,
+                                  np.tile(rows, len(variables)))
+    table = table.assign(ci_low=low, ci_high=high)
+    return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
+                    level)
