@@ -1,6 +1,8 @@
 """Means, totals and proportions on a replicate-weight design, all variables and domains at once.
 
-R: ``svyby(~y, ~by, repdesign, svymean | svytotal, covmat=TRUE)`` and ``svyciprop``.  The
+R: ``svyby(~y, ~by, repdesign, svymean | svytotal, covmat=TRUE)`` and ``svyciprop`` (whose
+``"logit"`` interval on a replicate design comes from an intercept-only ``svyglm``: the
+replicate variance of the replicates' logits, not the delta method).  The
 full-sample and replicate domain sums come from one sparse matrix product
 (:func:`~survey_kit.estimate.replicate.replicate_sums`); the joint covariance of every
 variable x domain estimate from R's ``svrVar``.  Each row's ``df`` is R's ``degf`` of the
@@ -26,6 +28,7 @@ from survey_kit.estimate.domain_table import (
 )
 from survey_kit.estimate.estimators import CI_METHODS
 from survey_kit.estimate.replicate import (
+    ReplicateSums,
     ratio_of,
     replicate_sums,
     replicate_vcov,
@@ -53,12 +56,11 @@ def column_counts(design: ReplicateDesign, member: sp.csr_matrix) -> tuple[np.nd
     return df, psus
 
 
-def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
-                    level: float, statistic: str) -> Estimate:
-    """Domain means or totals of ``variables`` over the ``by`` domains."""
+def _replicates(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
+                statistic: str) -> tuple[np.ndarray, np.ndarray, ReplicateSums, pd.DataFrame]:
+    """Full-sample estimates ``(K,)``, replicate estimates ``(R, K)``, sums and domain keys."""
     if not variables:
         raise EstimationError("no variables given: name at least one column")
-    check_level(level)
     domain, keys = design.domains(by)
     if len(keys) == 0:
         raise EstimationError("the domain is empty: no respondent is in the subset")
@@ -67,15 +69,21 @@ def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Seque
     sums = replicate_sums(y, valid, weights, rep, domain, len(keys))
     if statistic == "total":
         est, thetas = sums.S.copy(), sums.S_rep
-        srs = srs_variance(sums) * sums.W**2
     else:
         est, thetas = ratio_of(sums.S, sums.W), ratio_of(sums.S_rep, sums.W_rep)
-        srs = srs_variance(sums)
-    empty = sums.n == 0
-    est[empty] = np.nan
+    est[sums.n == 0] = np.nan
+    return est, thetas, sums, keys
+
+
+def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
+                    level: float, statistic: str) -> Estimate:
+    """Domain means or totals of ``variables`` over the ``by`` domains."""
+    check_level(level)
+    est, thetas, sums, keys = _replicates(design, variables, by, statistic)
+    srs = srs_variance(sums) * (sums.W**2 if statistic == "total" else 1.0)
     vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
     var = np.diag(vcov)
-    se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
+    se = np.where(sums.n == 0, np.nan, np.sqrt(np.maximum(var, 0.0)))
     df, psus = column_counts(design, sums.rows)
     low, high = wald_limits(est, se, df, level)
     table = domain_frame(variables, keys, {
@@ -84,6 +92,19 @@ def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Seque
         "n_eff": ratio_of(sums.W**2, sums.W2), "n_psu": psus.astype(np.int64)})
     return Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, design.df,
                     level)
+
+
+def _logit_limits(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
+                  df: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """R's ``svyciprop(method="logit")`` on replicates: the intercept-only logistic
+    ``svyglm``, whose SE is the replicate variance of the replicates' logits."""
+    est, thetas, _, _ = _replicates(design, variables, by, "mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta, eta_rep = np.log(est / (1 - est)), np.log(thetas / (1 - thetas))
+    se = np.sqrt(np.maximum(np.diag(replicate_vcov(eta_rep, eta, design.scale,
+                                                   design.rscales, design.mse)), 0.0))
+    low, high = wald_limits(eta, se, df, level)
+    return 1 / (1 + np.exp(-low)), 1 / (1 + np.exp(-high))
 
 
 def replicate_proportions(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
@@ -104,9 +125,13 @@ def replicate_proportions(design: ReplicateDesign, variables: Sequence[str], by:
     table = result.table
     domain, keys = design.domains(by)
     rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
-    low, high = proportion_limits(table["estimate"].to_numpy(), table["se"].to_numpy(),
-                                  table["df"].to_numpy(), level, method,
+    p, df = table["estimate"].to_numpy(), table["df"].to_numpy()
+    low, high = proportion_limits(p, table["se"].to_numpy(), df, level, method,
                                   np.tile(rows, len(variables)))
+    if method == "logit":
+        inner = (p > 0) & (p < 1)  # at 0 or 1 the beta limits (as proportion_ci)
+        logit_low, logit_high = _logit_limits(design, variables, by, df, level)
+        low, high = np.where(inner, logit_low, low), np.where(inner, logit_high, high)
     table = table.assign(ci_low=low, ci_high=high)
     return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
                     level)

@@ -313,6 +313,12 @@ add("rep_scd_brr_totals", "man/as.svrepdesign.Rd example designs",
     "svytotal(~alive+arrests, scd2brr | scd2fay | scd2jkn | scd2jknf)",
     list(brr = stat_out(svytotal(~alive + arrests, scd2brr)), fay = stat_out(svytotal(~alive + arrests, scd2fay)),
          jkn = stat_out(svytotal(~alive + arrests, scd2jkn)), jknf = stat_out(svytotal(~alive + arrests, scd2jknf))))
+had <- lapply(c(2, 4, 7, 11, 12, 19, 28, 36, 40, 47, 60, 63, 100), function(n) {
+  H <- survey:::hadamard(n)
+  list(n = n, order = nrow(H), bits = paste(as.vector(t(H)), collapse = ""))
+})
+add("hadamard", "R/surveyrep.R hadamard() and R/paley.R (the orders R constructs; 0/1 form, rows concatenated)",
+    "survey:::hadamard(n)", had)
 # lonely PSUs (tests/lonely.psu.R): strata = dnum, each school its own PSU; district 413 has one school
 ds <- svydesign(id = ~1, weights = ~pw, strata = ~dnum, data = apiclus1)
 lonely <- list()
@@ -333,12 +339,12 @@ for (rule in c("fail", "remove", "certainty", "adjust", "average")) {
   rs <- as.svrepdesign(dsf)
   lonely[[rule]] <- c(stat_out(svymean(~api00, rs)), rep_info(rs))
 }
-rs <- as.svrepdesign(dsf)
+rs <- as.svrepdesign(dsf)  # still under survey.lonely.psu = "average", as in tests/lonely.psu.R
 lonely$total <- stat_out(svytotal(~api00, rs))
 lonely$total_413_se <- unname(as.numeric(SE(svytotal(~api00, subset(rs, dnum == 413)))))
 options(survey.lonely.psu = "fail")
 add("rep_lonely_psu_fpc", "tests/lonely.psu.R (fpc: district 413 taken whole)",
-    "fpc <- ifelse(dnum==413, 1, 1000); options(survey.lonely.psu=rule); svymean(~api00, as.svrepdesign(svydesign(id=~1, weights=~pw, strata=~dnum, fpc=fpc, data=apiclus1)))",
+    "fpc <- ifelse(dnum==413, 1, 1000); options(survey.lonely.psu=rule); svymean(~api00, as.svrepdesign(svydesign(id=~1, weights=~pw, strata=~dnum, fpc=fpc, data=apiclus1))); total: svytotal(~api00, rs) under 'average', and SE of the total in subset(rs, dnum==413)",
     lonely)
 add("rep_clus1_mse", "tests/bycovmat.R (options(survey.replicates.mse=TRUE))",
     "svyby(~api00+api99, ~comp.imp+sch.wide, as.svrepdesign(dclus1, mse=TRUE), svymean, covmat=TRUE)",
@@ -394,11 +400,19 @@ for (meth in c("logit", "beta")) {
   p <- svyciprop(~I(emer == 0), rclus1_x, method = meth)
   cip[[meth]] <- list(estimate = as.numeric(coef(p)), se = as.numeric(sqrt(vcov(p))), ci = unname(as.numeric(confint(p))))
 }
-add("rep_ciprop", "man/svyciprop.Rd example", "svyciprop(~I(emer==0), rclus1, method='logit'|'beta')", cip)
+tight_logit_ci <- function(design) {  # svyciprop's logit interval with the replicate fits converged
+  m <- svyglm(emer0 ~ 1, design, family = quasibinomial(), control = glm.control(epsilon = 1e-14, maxit = 100))
+  unname(as.numeric(expit(confint(m, 1, level = 0.95, method = "Wald", ddf = degf(design)))))
+}
+expit <- function(x) 1 - 1 / (1 + exp(x))
+cip$logit$ci_converged <- tight_logit_ci(rclus1_x)
+add("rep_ciprop", "man/svyciprop.Rd example; ci_converged: the same logistic svyglm with glm.control(epsilon=1e-14)",
+    "svyciprop(~I(emer==0), rclus1, method='logit'|'beta')", cip)
 cip <- lapply(c("E", "H", "M"), function(s) {
   sub <- subset(rclus1_x, stype == s)
   p <- svyciprop(~I(emer == 0), sub, method = "logit")
-  list(stype = s, estimate = as.numeric(coef(p)), se = as.numeric(sqrt(vcov(p))), ci = unname(as.numeric(confint(p))), degf = degf(sub))
+  list(stype = s, estimate = as.numeric(coef(p)), se = as.numeric(sqrt(vcov(p))), ci = unname(as.numeric(confint(p))),
+       ci_converged = tight_logit_ci(sub), degf = degf(sub))
 })
 add("rep_ciprop_by", "survey_kit: svyby(~I(emer==0), ~stype, rclus1, svyciprop) per domain",
     "svyciprop(~I(emer==0), subset(rclus1, stype==s), method='logit')", cip)
