@@ -8,7 +8,7 @@ strata and PSUs, every item), each size in a fresh process, it times
 * the full set of subgroup estimate tables (six dimensions, index and six headline shares by
   group x round, x gender, x MENAPT, x age group, x gender x MENAPT),
 * all contrasts (groups, rounds, relative development, subgroups, areas) with multiplicity,
-* the whole pipeline without report writing (``survey_kit.pipeline.process`` minus reading),
+* the whole pipeline without report writing (``survey_kit.run.pipeline.process`` minus reading),
 
 plus, in the same run, a bare numpy baseline of the same arithmetic (the same domain means,
 n, sums for deff and effective n, stratified PSU-total variances, without the calibration
@@ -138,13 +138,14 @@ def one_size(n: int, use_r: bool) -> dict:
     import survey_kit as sk
     from survey_kit.run import analysis, stages
     from survey_kit.run.config import load_config
+    from survey_kit.run.result import RunLog
     from survey_kit.spec import load_questionnaire
 
     raw, margins = make_survey(n)
     raw["source_file"], raw["source_row"] = "bench", np.arange(1, n + 1)
     cfg = load_config(HERE.parent / "reports" / "tryghedsmaaling.toml")
     q = load_questionnaire(cfg.questionnaire)
-    log = stages.RunLog()
+    log = RunLog()
     res: dict = {"n": n}
     t = time.perf_counter()
     report = stages.validate(q, raw, cfg, log)

@@ -2,11 +2,13 @@
 
 Everything in the public contract is importable as ``import survey_kit as sk``:
 questionnaires (``sk.load_questionnaire``), the design (``sk.Design``: estimation and
-weighting), ``sk.ReplicateDesign`` (replicate weights), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), the demo data
+weighting), ``sk.ReplicateDesign`` (replicate weights), comparisons (``sk.compare``,
+``sk.did``, ``sk.chisq``, ``sk.glm``), small-area estimates
+(``sk.fay_herriot``; variance smoothing in ``sk.small_area``), the demo data
 (``sk.datasets.load_demo``) and the error classes.
 """
 
-from survey_kit import datasets
+from survey_kit import datasets, small_area
 from survey_kit.compare import (
     ChisqResult,
     ContrastTable,
@@ -18,6 +20,7 @@ from survey_kit.compare import (
     glm,
     p_adjust,
     subgroup_tables,
+    trend,
 )
 from survey_kit.design import Design
 from survey_kit.design.replicate import ReplicateDesign
@@ -26,6 +29,7 @@ from survey_kit.errors import (
     DataValidationError,
     DesignError,
     EstimationError,
+    SmallAreaError,
     SpecError,
     SurveyKitError,
     WeightingError,
@@ -38,6 +42,7 @@ from survey_kit.respondents import (
     item_rest_correlations,
     reliability_table,
 )
+from survey_kit.small_area import FayHerriot, fay_herriot
 from survey_kit.spec import Questionnaire, load_questionnaire
 
 __version__ = "0.1.0"
@@ -51,9 +56,11 @@ __all__ = [
     "DesignError",
     "Estimate",
     "EstimationError",
+    "FayHerriot",
     "GlmResult",
     "Questionnaire",
     "ReplicateDesign",
+    "SmallAreaError",
     "SpecError",
     "SurveyKitError",
     "ValidationReport",
@@ -65,6 +72,7 @@ __all__ = [
     "cronbach_alpha",
     "datasets",
     "did",
+    "fay_herriot",
     "glm",
     "item_rest_correlations",
     "load_questionnaire",
@@ -72,6 +80,8 @@ __all__ = [
     "read_data",
     "read_margins",
     "reliability_table",
+    "small_area",
     "subgroup_tables",
+    "trend",
     "write_sav",
 ]

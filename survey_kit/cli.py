@@ -152,7 +152,7 @@ def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
     """One annual run with progress on stderr (rich); returns the output folder."""
     from rich.console import Console
 
-    from survey_kit.pipeline import run
+    from survey_kit.run.pipeline import run
 
     console = Console(stderr=True, quiet=quiet)
     label = config.stem

@@ -33,6 +33,11 @@ class EstimationError(SurveyKitError):
     """An estimate or test cannot be computed as requested (unknown variable, empty domain, ...)."""
 
 
+class SmallAreaError(EstimationError):
+    """A small-area model cannot be fitted as requested (missing covariate, non-positive
+    sampling variance, duplicate area, too few areas, no convergence)."""
+
+
 class ConfigError(SurveyKitError):
     """A run configuration (TOML) is missing a key or holds a value of the wrong kind."""
 
@@ -42,6 +47,7 @@ __all__ = [
     "DataValidationError",
     "DesignError",
     "EstimationError",
+    "SmallAreaError",
     "SpecError",
     "SurveyKitError",
     "WeightingError",

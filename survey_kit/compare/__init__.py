@@ -1,6 +1,6 @@
 """Comparisons: contrasts with the joint covariance, year-over-year change, relative
-development (difference in differences), subgroup significance tables, Rao-Scott tests,
-design-based GLMs and multiplicity adjustment over a declared family."""
+development (difference in differences), linear trend across rounds, subgroup significance
+tables, Rao-Scott tests, design-based GLMs and multiplicity adjustment over a declared family."""
 
 from survey_kit.compare.chisq import ChisqResult, chisq
 from survey_kit.compare.contrasts import design_degf, linear_contrast
@@ -10,6 +10,7 @@ from survey_kit.compare.multiplicity import ADJUST_METHODS, p_adjust
 from survey_kit.compare.pairwise import compare
 from survey_kit.compare.subgroups import banner_letters, subgroup_tables
 from survey_kit.compare.table import ContrastTable
+from survey_kit.compare.trend import trend
 
 __all__ = [
     "ADJUST_METHODS",
@@ -25,4 +26,5 @@ __all__ = [
     "linear_contrast",
     "p_adjust",
     "subgroup_tables",
+    "trend",
 ]

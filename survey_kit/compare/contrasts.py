@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from survey_kit.design.targets import label
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.result import Estimate
+from survey_kit.estimate.variance import VarianceEngine
 
 if TYPE_CHECKING:
     from survey_kit.design.design import Design
@@ -45,11 +46,8 @@ def design_degf(design: Design, rows: np.ndarray | None = None) -> int:
     """
     if rows is None:
         return design.df
-    keep = rows
-    keep = keep & (design.weights.to_numpy() > 0)
-    engine = design.engine
-    psus = np.unique(engine.psu[keep])
-    return int(psus.size - np.unique(engine.psu_stratum[psus]).size)
+    keep = rows & (design.weights.to_numpy() > 0)
+    return int(design.engine.domain_df(np.zeros(len(keep), dtype=np.int64), 1, keep)[0])
 
 
 def domain_index(keys: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
@@ -154,3 +152,89 @@ def contrast_notes(
     silent = (notes == "") & ~(np.isfinite(se) & (se > 0))
     notes[silent] = "standard error is zero or undefined: no test"
     return notes
+
+
+def _components(presence: Sequence[np.ndarray]) -> np.ndarray:
+    """Label the terms of each contrast row by PSU-connected component, ``(m, k)``.
+
+    Terms whose domains share a PSU (directly or through another term) get the same label
+    (the smallest term index of the component).
+    """
+    k = len(presence)
+    m = presence[0].shape[1] if k else 0
+    label = np.tile(np.arange(k), (m, 1))
+    overlap = {(i, j): (presence[i] & presence[j]).any(axis=0)
+               for i in range(k) for j in range(i + 1, k)}
+    for _ in range(k):
+        for (i, j), shared in overlap.items():
+            low = np.minimum(label[:, i], label[:, j])
+            label[:, i] = np.where(shared, low, label[:, i])
+            label[:, j] = np.where(shared, low, label[:, j])
+    return label
+
+
+def contrast_df(
+    terms: Sequence[Term], domain_presence: np.ndarray, n_domains: int, vcov: np.ndarray,
+    engine: VarianceEngine,
+) -> np.ndarray:
+    """Degrees of freedom of each contrast row ``sum_t c_t θ[rows_t]``.
+
+    The terms are grouped into components whose domains share PSUs (the same area in two
+    rounds; subgroups of one group).  One component: its df is PSUs minus strata among the
+    union of its domains (a change within one area uses that area's df).  Several
+    components with separate PSUs (an area against the almene sector): the
+    Welch-Satterthwaite df ``(Σ v_c)² / Σ (v_c² / df_c)`` from each component's variance
+    ``v_c`` and df ``df_c``.  NaN when a component with variance has ``df_c < 1``.
+
+    ``domain_presence`` is the ``(P, D)`` PSU presence of the domains; estimate row ``r``
+    belongs to domain ``r % n_domains``.
+
+    Examples
+    --------
+    Two disjoint one-stratum domains with equal variances and 2 and 8 df:
+
+    >>> eng = VarianceEngine(psu=np.arange(12), psu_stratum=np.repeat([0, 1], [3, 9]),
+    ...                      fpc_fraction=np.ones(2))
+    >>> pres = np.zeros((12, 2), dtype=bool); pres[:3, 0] = True; pres[3:, 1] = True
+    >>> terms = [(np.array([0]), 1.0), (np.array([1]), -1.0)]
+    >>> round(float(contrast_df(terms, pres, 2, np.eye(2), eng)[0]), 4)  # 4 / (1/2 + 1/8)
+    6.4
+    """
+    rows = [np.asarray(r, dtype=np.int64) for r, _ in terms]
+    coef = np.array([c for _, c in terms], dtype=float)
+    m = rows[0].shape[0]
+    present = [np.where(r >= 0, r % n_domains, 0) for r in rows]
+    pres = [domain_presence[:, d] & (r >= 0)[None, :] for d, r in zip(present, rows,
+                                                                        strict=True)]
+    label = _components(pres)
+    V = np.nan_to_num(vcov, nan=0.0)
+    safe = [np.maximum(r, 0) for r in rows]
+    num = np.zeros(m)
+    den = np.zeros(m)
+    bad = np.zeros(m, dtype=bool)
+    n_components = np.zeros(m, dtype=np.int64)
+    single_df = np.full(m, np.nan)
+    for c in range(len(rows)):
+        member = label == c  # (m, k)
+        if not member.any():
+            continue
+        union = np.zeros_like(pres[0])
+        for t in range(len(rows)):
+            union |= pres[t] & member[:, t][None, :]
+        df_c = engine.presence_df(union).astype(float)
+        v_c = np.zeros(m)
+        for s in range(len(rows)):
+            for t in range(len(rows)):
+                both = member[:, s] & member[:, t] & (rows[s] >= 0) & (rows[t] >= 0)
+                v_c += np.where(both, coef[s] * coef[t] * V[safe[s], safe[t]], 0.0)
+        has = member.any(axis=1)
+        n_components += has
+        single_df = np.where(has, df_c, single_df)
+        used = has & (v_c > 0)
+        bad |= used & ~(df_c >= 1)
+        num += np.where(used, v_c, 0.0)
+        den += np.where(used & (df_c >= 1), v_c**2 / np.where(df_c >= 1, df_c, 1.0), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        welch = num**2 / den
+    out = np.where(n_components > 1, welch, single_df)
+    return np.where(bad | ~np.isfinite(out), np.nan, out)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from survey_kit.compare.contrasts import design_degf, labels
+from survey_kit.compare.contrasts import labels
 from survey_kit.compare.multiplicity import check_method
 from survey_kit.compare.pairwise import check_names, cross, domain_grid, finish, level_pairs
 from survey_kit.compare.table import ContrastTable, Family, check_level
@@ -117,8 +117,7 @@ def did(
     tiled = len(cells) * len(names)
     name_a = np.tile(np.repeat(labels(groups)[[t_idx]], k), tiled)
     name_b = np.tile(labels(pg[[group]]), tiled)
-    return finish(grid, keys, terms, (name_a, name_b),
-                  design_degf(design) if df is None else df, level, adjust, family,
+    return finish(grid, keys, terms, (name_a, name_b), df, level, adjust, family,
                   term_names=[_term_label(part, tiled) for part, _ in plan])
 
 

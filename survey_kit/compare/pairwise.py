@@ -11,8 +11,8 @@ import pandas as pd
 
 from survey_kit.compare.contrasts import (
     combine,
+    contrast_df,
     contrast_notes,
-    design_degf,
     domain_index,
     labels,
 )
@@ -20,7 +20,9 @@ from survey_kit.compare.multiplicity import check_method
 from survey_kit.compare.table import ContrastTable, Family, _family, assemble, check_level
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.domains import as_list
+from survey_kit.estimate.estimators import NO_DF_NOTE
 from survey_kit.estimate.result import Estimate
+from survey_kit.estimate.variance import VarianceEngine
 
 if TYPE_CHECKING:
     from survey_kit.design.design import Design
@@ -34,6 +36,17 @@ class DomainGrid:
     keys: pd.DataFrame  # one row per domain, in estimate order
     psus: np.ndarray  # (V, D) PSUs with data
     variables: tuple[str, ...]
+    presence: np.ndarray | None = None  # (P, D) PSUs holding each domain's respondents
+    engine: VarianceEngine | None = None  # strata of those PSUs, for the df of contrasts
+
+    def contrast_df(self, terms: list[tuple[np.ndarray, float]]) -> np.ndarray:
+        """Degrees of freedom of each contrast row built from ``terms`` (see
+        :func:`~survey_kit.compare.contrasts.contrast_df`); the design's df without a PSU
+        structure."""
+        if self.presence is None or self.engine is None:
+            return np.full(terms[0][0].shape[0], float(self.estimate.df))
+        return contrast_df(terms, self.presence, self.n_domains, self.estimate.vcov,
+                           self.engine)
 
     @property
     def n_domains(self) -> int:
@@ -55,7 +68,13 @@ def domain_grid(
     table = estimate.table
     keys = table.iloc[: len(table) // len(names)][list(columns)].reset_index(drop=True)
     psus = table["n_psu"].to_numpy(dtype=np.int64).reshape(len(names), len(keys))
-    return DomainGrid(estimate, keys, psus, names)
+    if not hasattr(design, "engine"):  # a ReplicateDesign: its degf for every contrast
+        return DomainGrid(estimate, keys, psus, names)
+    codes, found = design.domains(list(columns))
+    engine = design.engine
+    presence = engine.psu_presence(codes, len(found), design.weights.to_numpy() > 0)
+    order = domain_index(found, keys)
+    return DomainGrid(estimate, keys, psus, names, presence[:, order], engine)
 
 
 def check_names(variables: Any, *groups: tuple[str, list[str]]) -> list[str]:
@@ -129,9 +148,13 @@ def compare(
     The means of all variables in all ``by × between`` domains are estimated once; each
     difference ``a - b`` and its SE come from their joint covariance (domains of the same
     design share strata and PSUs, e.g. respondents of both rounds in one PSU), never from
-    an independence assumption.  Tests use t(``df``) with the design degrees of freedom
-    (PSUs minus strata among the design's respondents, as R's ``degf``).  R's ``svyttest``
-    uses ``degf - 1``; pass ``df=design_degf(design) - 1`` to reproduce its p-value.
+    an independence assumption.  Tests and intervals use t(``df``) with each contrast's own
+    degrees of freedom: when the two domains share PSUs (a change within one area, two
+    subgroups of one group) the PSUs minus strata among the union of their respondents;
+    when their PSUs are separate (an area against the almene sector) the
+    Welch-Satterthwaite combination of the two variances and their domain df (see
+    :func:`~survey_kit.compare.contrasts.contrast_df`).  For a comparison of two groups
+    that R's ``svyttest`` would make, use :func:`survey_kit.ttest`.
 
     Parameters
     ----------
@@ -156,7 +179,7 @@ def compare(
         Columns within which p-values are adjusted (None: the whole table; ``"variable"``:
         per variable).
     df
-        Degrees of freedom for tests and intervals (default: the design's).
+        One df for every test and interval instead of each contrast's own.
 
     Returns
     -------
@@ -180,8 +203,7 @@ def compare(
     check_method(adjust)
     check_level(level)
     grid = domain_grid(design, names, [*by_cols, *between_cols], level)
-    return pairwise(grid, between_cols, by_cols, reference,
-                    design_degf(design) if df is None else df, level, adjust, family)
+    return pairwise(grid, between_cols, by_cols, reference, df, level, adjust, family)
 
 
 def distinct(keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -193,8 +215,8 @@ def distinct(keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def pairwise(
-    grid: DomainGrid, between_cols: list[str], by_cols: list[str], reference: Any, df: float,
-    level: float, adjust: str, family: Family,
+    grid: DomainGrid, between_cols: list[str], by_cols: list[str], reference: Any,
+    df: float | None, level: float, adjust: str, family: Family,
 ) -> ContrastTable:
     """Pairwise contrasts between the ``between`` levels within each ``by`` cell of a grid
     (the grid's domains may list the columns in any order)."""
@@ -216,13 +238,15 @@ def finish(
     keys: pd.DataFrame,
     terms: list[tuple[np.ndarray, float]],
     names: tuple[np.ndarray, np.ndarray],
-    df: float,
+    df: float | None,
     level: float,
     adjust: str,
     family: Family,
     term_names: Sequence[np.ndarray] | None = None,
 ) -> ContrastTable:
-    """Contrast table for ``terms``; the first half of the terms form side ``a``."""
+    """Contrast table for ``terms``; the first half of the terms form side ``a``.
+
+    ``df`` None: each row's own degrees of freedom (:meth:`DomainGrid.contrast_df`)."""
     theta = grid.estimate.table["estimate"].to_numpy(dtype=float)
     n_obs = grid.estimate.table["n"].to_numpy()
     vcov = grid.estimate.vcov
@@ -234,11 +258,14 @@ def finish(
     notes = contrast_notes([r for r, _ in terms], term_names or [names[0], names[1]],
                            grid.estimate, grid.psus, se)
     se = np.where(valid & grid_psu_ok(grid, terms), se, np.nan)
+    row_df = grid.contrast_df(terms) if df is None else np.full(se.shape, float(df))
+    no_df = np.isfinite(se) & (se > 0) & ~(row_df >= 1) & (notes == "")
+    notes[no_df] = NO_DF_NOTE
     parts = {"group_a": names[0], "group_b": names[1], "estimate_a": est_a,
              "estimate_b": est_b, "difference": diff, "se": se,
              "n_a": _count(n_obs, terms[:half]), "n_b": _count(n_obs, terms[half:]),
              "note": notes}
-    table = assemble(keys, parts, df, level, adjust, family)
+    table = assemble(keys, parts, row_df, level, adjust, family)
     bad = ~np.isfinite(se)
     cov[bad, :] = np.nan
     cov[:, bad] = np.nan

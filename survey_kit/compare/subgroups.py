@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from survey_kit.compare.contrasts import design_degf, labels
+from survey_kit.compare.contrasts import labels
 from survey_kit.compare.pairwise import domain_grid, pairwise
 from survey_kit.compare.table import (
     CONTRAST_COLUMNS,
@@ -59,11 +59,10 @@ def _families(
     if include_change and time is not None:
         runs.append(("change", time, [group, *sub], True))
     grid = domain_grid(design, variables, [*t, group, *sub], level)
-    df = design_degf(design)
     out = []
     for key, between, by, level_side in runs:
         between_cols = [between] if isinstance(between, str) else list(between)
-        table = pairwise(grid, between_cols, by, None, df, level, "none", None)
+        table = pairwise(grid, between_cols, by, None, None, level, "none", None)
         frame = table.to_frame()
         keys = _stack_keys(frame, FAMILIES[key], sub, group, time, level_side)
         body = frame[list(CONTRAST_COLUMNS)].reset_index(drop=True)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from survey_kit.compare.multiplicity import adjust_by_family, check_method
 from survey_kit.errors import EstimationError
-from survey_kit.estimate.distributions import t_ppf, t_sf
+from survey_kit.estimate.distributions import t_sf
+from survey_kit.estimate.estimators import t_quantiles
 
 #: The fixed columns of a contrast table, after ``variable`` and the ``by`` columns.
 CONTRAST_COLUMNS = (
@@ -113,21 +114,20 @@ def with_adjustment(
 
 
 def t_tests(
-    difference: np.ndarray, se: np.ndarray, df: float, level: float
+    difference: np.ndarray, se: np.ndarray, df: float | np.ndarray, level: float
 ) -> dict[str, np.ndarray]:
-    """t statistic, two-sided p-value and t(df) confidence limits for each difference.
+    """t statistic, two-sided p-value and t(df) confidence limits for each difference
+    (``df``: one value or one per row).
 
-    Rows with a non-finite or zero SE get NaN statistic, p-value and limits.
+    Rows with a non-finite or zero SE, or ``df < 1``, get NaN p-value and limits.
     """
     testable = np.isfinite(se) & (se > 0) & np.isfinite(difference)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.where(testable, difference / se, np.nan)
-    if df > 0:
-        p = 2 * t_sf(np.abs(stat), df)
-        half = float(t_ppf(0.5 + level / 2, df)) * se
-    else:
-        p = np.full(stat.shape, np.nan)
-        half = np.full(stat.shape, np.nan)
+    dfs = np.broadcast_to(np.asarray(df, dtype=float), stat.shape)
+    usable = dfs >= 1
+    p = np.where(usable, 2 * t_sf(np.abs(stat), np.where(usable, dfs, 1.0)), np.nan)
+    half = t_quantiles(level, dfs) * se
     low = np.where(testable, difference - half, np.nan)
     high = np.where(testable, difference + half, np.nan)
     return {"ci_low": low, "ci_high": high, "statistic": stat, "p_value": p}
@@ -136,7 +136,7 @@ def t_tests(
 def assemble(
     keys: pd.DataFrame,
     parts: dict[str, np.ndarray],
-    df: float,
+    df: float | np.ndarray,
     level: float,
     method: str,
     family: Family,

@@ -8,16 +8,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from survey_kit.design.diagnostics import WeightingReport
 from survey_kit.design.structure import build_engine, check_weights
+from survey_kit.design.trimming import trim_result
+from survey_kit.design.weighting import WeightingResult, calibrate_weights, rake_weights
 from survey_kit.errors import DesignError, EstimationError
 from survey_kit.estimate.domains import as_list, factorise, restrict
 from survey_kit.estimate.estimators import CI_METHODS, estimate_means, proportion_ci
 from survey_kit.estimate.result import Estimate
-from survey_kit.estimate.variance import GregHistory, RakingHistory, VarianceEngine
+from survey_kit.estimate.variance import VarianceEngine
 
 if TYPE_CHECKING:
     from survey_kit.design.replicate import ReplicateDesign
-    from survey_kit.design.weighting import WeightingReport
 
 
 class Design:
@@ -145,10 +147,7 @@ class Design:
         rows = self._weights > 0
         if self._mask is not None:
             rows &= self._mask
-        eng = self._engine
-        psus = np.bincount(eng.psu[rows], minlength=eng.n_psu) > 0
-        strata = np.bincount(eng.psu_stratum[psus], minlength=eng.n_strata) > 0
-        return int(psus.sum() - strata.sum())
+        return int(self._engine.domain_df(np.zeros(len(rows), dtype=np.int64), 1, rows)[0])
 
     @property
     def n_psu(self) -> int:
@@ -250,8 +249,8 @@ class Design:
             if len(keys) == 0:
                 raise EstimationError("the domain is empty: no respondent is in the subset")
             result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
-                                       keys, level, statistic, df=self.df,
-                                       columns=self._value_cache)
+                                       keys, level, statistic, columns=self._value_cache,
+                                       design_df=self.df)
             if len(self._est_cache) >= 32:
                 self._est_cache.pop(next(iter(self._est_cache)))
             self._est_cache[key] = result
@@ -299,7 +298,8 @@ class Design:
         domain, keys = self.domains(by)
         rows_in_domain = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
         low, high = proportion_ci(table["estimate"].to_numpy(), table["se"].to_numpy(),
-                                  result.df, level, method, np.tile(rows_in_domain, len(names)))
+                                  table["df"].to_numpy(dtype=float), level, method,
+                                  np.tile(rows_in_domain, len(names)))
         table = table.assign(ci_low=low, ci_high=high)
         return Estimate("proportion", result.variables, result.by, table, result.vcov, result.df,
                         level)
@@ -312,33 +312,38 @@ class Design:
         return self._engine.vcov(values, domain, n_domains)
 
     # -- weighting ---------------------------------------------------------------------------
-    def _with_weights(
-        self,
-        weights: np.ndarray,
-        *,
-        history: RakingHistory | GregHistory | None,
-        weighting: WeightingReport | None,
-    ) -> Design:
-        """A new design with new weights and one more calibration record."""
-        weights = np.asarray(weights, dtype=float)
+    def _apply(self, result: WeightingResult) -> Design:
+        """A new design with the result's weights and report, and its calibration record
+        added to the variance engine (a result without history keeps the design's)."""
+        weights = np.asarray(result.weights, dtype=float)
         if weights.shape != self._weights.shape:
             raise DesignError(
                 f"new weights have {weights.shape[0]} values; the design has {len(self._data)} rows"
             )
-        return self._replace(weights=weights, engine=self._engine.with_history(history),
-                             weighting=weighting)
+        return self._replace(weights=weights, engine=self._engine.with_history(result.history),
+                             weighting=result.report)
 
     def rake(
         self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
         bounds: tuple[float, float] | None = None, max_iter: int = 1000, tol: float = 1e-10,
     ) -> Design:
         """Rake the weights to register margins, per ``by`` group (R: ``rake()``, or
-        ``calibrate(calfun="raking", bounds=)`` when ``bounds`` are given)."""
-        from survey_kit.design.weighting import rake_design
+        ``calibrate(calfun="raking", bounds=)`` when ``bounds`` are given); see
+        :func:`survey_kit.design.weighting.rake_weights`.
 
-        return rake_design(self, targets, by=by, bounds=bounds, max_iter=max_iter,
-                           tol=tol)._logged("rake", targets=targets, by=by, bounds=bounds,
-                                            max_iter=max_iter, tol=tol)
+        Examples
+        --------
+        R: ``rake(design, list(~sex), list(pop_sex))``
+
+        >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": [1.0, 1.0, 1.0]})
+        >>> tg = pd.DataFrame({"variable": "sex", "level": ["f", "m"], "total": [5.0, 5.0]})
+        >>> Design(df, weight="w").rake(tg).weights.tolist()
+        [5.0, 2.5, 2.5]
+        """
+        base = self.weights.to_numpy()
+        return self._apply(rake_weights(self._data, base, targets, by=by, bounds=bounds,
+                                        max_iter=max_iter, tol=tol))._logged(
+            "rake", targets=targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
 
     def calibrate(
         self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
@@ -347,11 +352,21 @@ class Design:
     ) -> Design:
         """Calibrate the weights to the margins in ``targets`` (same layout as :meth:`rake`)
         with the linear (GREG), raking or logit distance; ``bounds`` limit new / old weight
-        during the fit (R: ``calibrate(design, formula, population, calfun=, bounds=)``)."""
-        from survey_kit.design.weighting import calibrate_design
+        during the fit (R: ``calibrate(design, formula, population, calfun=, bounds=)``).
 
-        return calibrate_design(self, targets, by=by, calfun=calfun, bounds=bounds,
-                                max_iter=max_iter, tol=tol)._logged(
+        Examples
+        --------
+        R: ``calibrate(design, ~sex, totals, calfun="logit", bounds=c(0.5, 3))``
+
+        >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": [1.0, 1.0, 1.0]})
+        >>> tg = pd.DataFrame({"variable": "sex", "level": ["f", "m"], "total": [5.0, 5.0]})
+        >>> des = Design(df, weight="w").calibrate(tg, calfun="logit", bounds=(0.5, 6))
+        >>> des.weights.round(8).tolist()
+        [5.0, 2.5, 2.5]
+        """
+        base = self.weights.to_numpy()
+        return self._apply(calibrate_weights(self._data, base, targets, by=by, calfun=calfun,
+                                             bounds=bounds, max_iter=max_iter, tol=tol))._logged(
             "calibrate", targets=targets, by=by, calfun=calfun, bounds=bounds,
             max_iter=max_iter, tol=tol)
 
@@ -365,12 +380,21 @@ class Design:
         ``relative=True``) and spread the trimmed amount over the other weights of the same
         ``by`` group (``method="proportional"``, or ``"equal"`` as R's ``trimWeights``);
         with ``rerake=targets`` trim and re-rake until both hold.  The calibration history
-        is kept, as R does."""
-        from survey_kit.design.trimming import trim_design
+        is kept, as R does; see :func:`survey_kit.design.trimming.trim_result`.
 
-        return trim_design(self, lower=lower, upper=upper, relative=relative, by=by,
-                           method=method, rerake=rerake, rerake_by=rerake_by,
-                           max_rounds=max_rounds)._logged("trim", lower=lower, upper=upper)
+        Examples
+        --------
+        R: ``trimWeights(design, upper = 6, strict = TRUE)`` (R spreads equally)
+
+        >>> df = pd.DataFrame({"w": [1.0, 2.0, 3.0, 12.0]})
+        >>> Design(df, weight="w").trim(upper=6).weights.tolist()
+        [2.0, 4.0, 6.0, 6.0]
+        """
+        base = self.weights.to_numpy()
+        return self._apply(trim_result(self._data, base, lower=lower, upper=upper,
+                                       relative=relative, by=by, method=method, rerake=rerake,
+                                       rerake_by=rerake_by, max_rounds=max_rounds))._logged(
+            "trim", lower=lower, upper=upper)
 
     # -- replicate weights, ratios, quantiles ------------------------------------------------
     def replicate(self, type: str = "auto", replicates: int = 50, seed: int = 0,

@@ -72,7 +72,7 @@ def replicate_design(design: Design, type: str = "auto", replicates: int = 50, s
     >>> d = pd.DataFrame({"psu": [1, 1, 2, 3], "w": [1.0] * 4, "y": [1.0, 3.0, 4.0, 6.0]})
     >>> rep = Design(d, weight="w", psu="psu").replicate("JK1")
     >>> rep.mean("y").to_frame()[["estimate", "se", "df"]].round(4).values.tolist()
-    [[3.5, 1.1726, 2.0]]
+    [[3.5, 1.3878, 2.0]]
     """
     steps = _steps(design)
     layout = psu_layout(design)

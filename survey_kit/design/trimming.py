@@ -23,18 +23,14 @@ are within the limits *and* meet the targets, or ``max_rounds`` is exhausted
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from survey_kit.design.diagnostics import WeightingReport, build_report
 from survey_kit.design.targets import group_codes
-from survey_kit.design.weighting import rake_weights
+from survey_kit.design.weighting import WeightingResult, rake_weights
 from survey_kit.errors import WeightingError
-
-if TYPE_CHECKING:
-    from survey_kit.design.design import Design
 
 METHODS: tuple[str, ...] = ("proportional", "equal")
 #: Relative amount by which a weight may exceed a limit when trimming stops.
@@ -173,17 +169,21 @@ def _trim_report(new: np.ndarray, base: np.ndarray, codes: np.ndarray, groups: p
                         by)
 
 
-def trim_design(design: Design, lower: float | None = None, upper: float | None = None,
-                relative: bool | str = False, by: str | Sequence[str] | None = None,
-                redistribute: bool = True, rerake: pd.DataFrame | None = None,
-                max_rounds: int = 20, method: str = "proportional",
-                rerake_by: str | Sequence[str] | None = None, tol: float = 1e-10,
-                limit_rtol: float = 1e-6) -> Design:
-    """Trim a design's weights (optionally per by group and re-raked); history unchanged.
+def trim_result(data: pd.DataFrame, weights: np.ndarray, lower: float | None = None,
+                upper: float | None = None, relative: bool | str = False,
+                by: str | Sequence[str] | None = None, redistribute: bool = True,
+                rerake: pd.DataFrame | None = None, max_rounds: int = 20,
+                method: str = "proportional", rerake_by: str | Sequence[str] | None = None,
+                tol: float = 1e-10, limit_rtol: float = 1e-6) -> WeightingResult:
+    """Trim weights (optionally per by group and re-raked): the array-level core of
+    ``Design.trim``.  Without ``rerake`` the result has no history (the design keeps its own).
 
     Parameters
     ----------
-    design : Design
+    data : DataFrame
+        The respondent table (for the ``by`` groups and the re-raking margins).
+    weights : ndarray
+        The weights to trim, one per row of ``data``.
     lower, upper : float, optional
         Limits on the weights (absolute, or multiples of the group median/mean weight).
     relative : bool or {"median", "mean"}
@@ -209,29 +209,28 @@ def trim_design(design: Design, lower: float | None = None, upper: float | None 
     --------
     R: ``trimWeights(design, upper = 6, strict = TRUE)`` (R spreads equally)
 
-    >>> from survey_kit.design.design import Design
     >>> df = pd.DataFrame({"w": [1.0, 2.0, 3.0, 12.0]})
-    >>> trim_design(Design(df, weight="w"), upper=6).weights.tolist()
+    >>> trim_result(df, df["w"].to_numpy(), upper=6).weights.tolist()
     [2.0, 4.0, 6.0, 6.0]
     """
-    base = design.weights.to_numpy()
-    codes, groups = group_codes(design.data, by)
+    base = np.asarray(weights, dtype=float)
+    codes, groups = group_codes(data, by)
     lo, hi = trim_limits(base, codes, lower, upper, relative)
     if rerake is None:
         new, rounds = trim_weights(base, codes, lo, hi, method, redistribute, _names(groups))
         report = _trim_report(new, base, codes, groups, method, rounds)
-        return design._with_weights(new, history=None, weighting=report)
+        return WeightingResult(new, None, report)
     rb = by if rerake_by is None else rerake_by
     w = base
     for cycle in range(1, max_rounds + 1):
         trimmed, _ = trim_weights(w, codes, lo, hi, method, redistribute, _names(groups))
-        result = rake_weights(design.data, trimmed, rerake, by=rb, tol=tol)
+        result = rake_weights(data, trimmed, rerake, by=rb, tol=tol)
         w = result.weights
         if np.all((w >= lo - limit_rtol * np.abs(lo)) & (w <= hi + limit_rtol * np.abs(hi))):
-            r_codes, r_groups = group_codes(design.data, rb)
+            r_codes, r_groups = group_codes(data, rb)
             report = build_report(f"trim:{method}+rake", cycle, w, base, r_codes, r_groups,
                                   result.report.margins, None, tol, result.report.by)
-            return design._with_weights(w, history=result.history, weighting=report)
+            return WeightingResult(w, result.history, report)
     with np.errstate(divide="ignore", invalid="ignore"):
         over = np.where(np.isfinite(hi) & (hi != 0), (w - hi) / np.abs(hi), -np.inf)
         under = np.where(np.isfinite(lo) & (lo != 0), (lo - w) / np.abs(lo), -np.inf)

@@ -1,19 +1,20 @@
 """Raking and calibration of design weights to register margins, per by group.
 
-``rake_design`` rakes by iterative proportional fitting (R ``rake``) or, with ``bounds``, by
+``rake_weights`` rakes by iterative proportional fitting (R ``rake``) or, with ``bounds``, by
 bounded raking calibration (R ``calibrate(calfun="raking", bounds=)``), which R shows to
-reach the same weights as ``rake`` when the bounds do not bind.  ``calibrate_design`` offers
+reach the same weights as ``rake`` when the bounds do not bind.  ``calibrate_weights`` offers
 linear (GREG), raking and logit calibration with optional bounds.  Both check the targets
 up front (:mod:`survey_kit.design.targets`), compute on the collapsed table of cells
-(:mod:`survey_kit.design.calibration`) and return a new design carrying a
-:class:`WeightingReport` and the calibration history the variance engine needs.
+(:mod:`survey_kit.design.calibration`) and return a :class:`WeightingResult`: the new
+weights, the calibration history the variance engine needs and a :class:`WeightingReport`.
+They work on arrays and know nothing of :class:`~survey_kit.design.design.Design`, which
+applies the result (``Design.rake``, ``Design.calibrate``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,19 +26,19 @@ from survey_kit.design.targets import GROUP, Margins, build_margins
 from survey_kit.errors import WeightingError
 from survey_kit.estimate.variance import GregHistory, RakingHistory
 
-if TYPE_CHECKING:
-    from survey_kit.design.design import Design
-
-__all__ = ["WeightingReport", "WeightingResult", "calibrate_design", "calibrate_weights",
-           "rake_design", "rake_weights"]
+__all__ = ["WeightingReport", "WeightingResult", "calibrate_weights", "rake_weights"]
 
 
 @dataclass(frozen=True)
 class WeightingResult:
-    """New weights, the calibration record for the variance engine, and the report."""
+    """New weights, the calibration record for the variance engine, and the report.
+
+    ``history`` is None for a step that adds no calibration (trimming without re-raking keeps
+    the design's history, as R does).  ``Design`` applies a result to give a new design.
+    """
 
     weights: np.ndarray
-    history: RakingHistory | GregHistory
+    history: RakingHistory | GregHistory | None
     report: WeightingReport
 
 
@@ -179,48 +180,3 @@ def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataF
                           margins.group_codes, margins.groups, _margin_table(margins, new),
                           limits, tol, margins.by)
     return WeightingResult(new, history, report)
-
-
-def rake_design(design: Design, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
-                bounds: tuple[float, float] | None = None, max_iter: int = 1000,
-                tol: float = 1e-10) -> Design:
-    """Rake a design's weights to margins per by group; see :func:`rake_weights`.
-
-    Examples
-    --------
-    R: ``rake(design, list(~sex), list(pop_sex))``
-
-    >>> import survey_kit as sk
-    >>> from survey_kit.design.design import Design
-    >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": [1.0, 1.0, 1.0]})
-    >>> tg = pd.DataFrame({"variable": "sex", "level": ["f", "m"], "total": [5.0, 5.0]})
-    >>> rake_design(Design(df, weight="w"), tg).weights.tolist()
-    [5.0, 2.5, 2.5]
-    """
-    result = rake_weights(design.data, design.weights.to_numpy(), targets, by=by, bounds=bounds,
-                          max_iter=max_iter, tol=tol)
-    return design._with_weights(result.weights, history=result.history,
-                                weighting=result.report)
-
-
-def calibrate_design(design: Design, targets: pd.DataFrame,
-                     by: str | Sequence[str] | None = None, calfun: str = "linear",
-                     bounds: tuple[float, float] | None = None, max_iter: int = 100,
-                     tol: float = 1e-10) -> Design:
-    """Calibrate a design's weights (linear, raking or logit; bounds optional).
-
-    Examples
-    --------
-    R: ``calibrate(design, ~sex, totals, calfun="logit", bounds=c(0.5, 3))``
-
-    >>> from survey_kit.design.design import Design
-    >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": [1.0, 1.0, 1.0]})
-    >>> tg = pd.DataFrame({"variable": "sex", "level": ["f", "m"], "total": [5.0, 5.0]})
-    >>> des = calibrate_design(Design(df, weight="w"), tg, calfun="logit", bounds=(0.5, 6))
-    >>> des.weights.round(8).tolist()
-    [5.0, 2.5, 2.5]
-    """
-    result = calibrate_weights(design.data, design.weights.to_numpy(), targets, by=by,
-                               calfun=calfun, bounds=bounds, max_iter=max_iter, tol=tol)
-    return design._with_weights(result.weights, history=result.history,
-                                weighting=result.report)

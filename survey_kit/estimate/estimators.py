@@ -178,7 +178,7 @@ def _frame(
     estimate: np.ndarray,
     se: np.ndarray,
     ci: tuple[np.ndarray, np.ndarray],
-    df: int,
+    df: np.ndarray,
     deff: np.ndarray,
     sums: DomainSums,
 ) -> pd.DataFrame:
@@ -190,18 +190,39 @@ def _frame(
     table["se"] = se.ravel()
     table["ci_low"] = ci[0].ravel()
     table["ci_high"] = ci[1].ravel()
-    table["df"] = df
+    table["df"] = df.ravel()
     table["deff"] = deff.ravel()
     table["n"] = sums.n.ravel().astype(np.int64)
     table["n_eff"] = _ratio(sums.W**2, sums.W2).ravel()
     table["n_psu"] = sums.n_psu.ravel().astype(np.int64)
+    table["note"] = df_notes(df.ravel())
     return table
 
 
-def _t_quantile(level: float, df: int) -> float:
+#: Why a row has no confidence interval although it has an estimate.
+NO_DF_NOTE = "fewer than two PSUs in a stratum of the domain (df < 1): no confidence interval"
+
+
+def df_notes(df: np.ndarray) -> np.ndarray:
+    """The note of each row: :data:`NO_DF_NOTE` where ``df < 1``, else ``""``."""
+    df = np.asarray(df, dtype=float)
+    return np.where(~(df >= 1), NO_DF_NOTE, "").astype(object)
+
+
+def t_quantiles(level: float, df: float | np.ndarray) -> np.ndarray:
+    """Two-sided t quantiles ``t(0.5 + level / 2, df)``; NaN where ``df < 1``.
+
+    Examples
+    --------
+    >>> t_quantiles(0.95, np.array([2, 0, np.inf])).round(4).tolist()
+    [4.3027, nan, 1.96]
+    """
     if not 0 < level < 1:
         raise EstimationError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
-    return float(t_ppf(0.5 + level / 2, df)) if df > 0 else np.nan
+    df = np.asarray(df, dtype=float)
+    usable = df >= 1
+    out = np.asarray(t_ppf(0.5 + level / 2, np.where(usable, df, 1.0)), dtype=float)
+    return np.where(usable, out, np.nan)
 
 
 def estimate_means(
@@ -213,15 +234,25 @@ def estimate_means(
     keys: pd.DataFrame,
     level: float,
     statistic: str = "mean",
-    df: int | None = None,
+    df: float | None = None,
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    design_df: int | None = None,
 ) -> tuple[Estimate, DomainSums]:
     """Domain means (or totals) of several variables with their joint covariance.
 
-    ``df`` is the design degrees of freedom for the t intervals (default: the engine's).
+    Each domain's t interval uses its own degrees of freedom: PSUs minus strata among the
+    domain's respondents with a positive weight (R: ``degf(subset(design, domain))``, as
+    ``svyby(..., svyciprop)``), whether or not they answered the variable.  A domain with
+    ``df < 1`` gets no interval and a ``note``.  ``df`` overrides this with one value for
+    every row; ``design_df`` is the whole design's df, kept on the result (default: the
+    engine's).
     """
-    df = engine.df if df is None else df
     D = len(keys)
+    if df is None:
+        dom_df = engine.domain_df(domain, D, weights > 0).astype(float)
+    else:
+        dom_df = np.full(D, float(df))
+    row_df = np.tile(dom_df, len(variables))
     cells = engine.cell_accumulators()
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
                        cells or (), columns)
@@ -240,17 +271,21 @@ def estimate_means(
     var = np.diag(vcov).reshape(len(variables), D)
     empty = sums.n == 0
     se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
-    tq = _t_quantile(level, df)
-    table = _frame(variables, keys, est, se, (est - tq * se, est + tq * se), df,
+    tq = t_quantiles(level, row_df).reshape(est.shape)
+    table = _frame(variables, keys, est, se, (est - tq * se, est + tq * se), row_df,
                    _ratio(var, srs), sums)
-    result = Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, df, level)
+    whole = engine.df if design_df is None else design_df
+    result = Estimate(statistic, tuple(variables), tuple(keys.columns), table, vcov, whole, level)
     return result, sums
 
 
 def proportion_ci(
-    p: np.ndarray, se: np.ndarray, df: int, level: float, method: str, n_rows: np.ndarray
+    p: np.ndarray, se: np.ndarray, df: float | np.ndarray, level: float, method: str,
+    n_rows: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confidence limits for proportions as R's ``svyciprop`` (``logit``, ``beta``) or Wald.
+
+    ``df`` is one value or one per row (NaN limits where ``df < 1``).
 
     ``logit``: the interval for logit(p) with SE ``se / (p (1 - p))`` and t(df) quantiles,
     transformed back.  ``beta`` (Korn-Graubard): Clopper-Pearson limits with the
@@ -258,7 +293,7 @@ def proportion_ci(
     At p = 0 or 1 the logit interval is undefined and the beta interval is used.
     """
     alpha = 1 - level
-    tq = _t_quantile(level, df)
+    tq = t_quantiles(level, df)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "wald":
             return np.clip(p - tq * se, 0, 1), np.clip(p + tq * se, 0, 1)
@@ -272,7 +307,7 @@ def proportion_ci(
             blow, bhigh = proportion_ci(p, se, df, level, "beta", n_rows)
             return np.where(edge, blow, low), np.where(edge, bhigh, high)
         n_eff = np.where(se > 0, p * (1 - p) / se**2, n_rows)
-        ratio = t_ppf(alpha / 2, np.maximum(n_rows - 1, 1)) / t_ppf(alpha / 2, df)
+        ratio = t_ppf(alpha / 2, np.maximum(n_rows - 1, 1)) / -tq
         n_eff = n_eff * ratio**2
         low = beta_ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = beta_ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))

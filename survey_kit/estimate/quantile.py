@@ -15,8 +15,8 @@ For each variable, domain and probability ``p`` (R's defaults ``qrule="math"``,
 Replicate designs also offer ``interval_type="quantile"``: the quantile in every replicate,
 ``svrVar`` of those, ``q -/+ t(df) sqrt(v)``.
 
-``df`` is the domain's (R: ``degf`` of the domain subset, rows with a missing value left
-out), or the ``df`` given (``float("inf")``: normal quantiles).  Missing values are a domain
+``df`` is the domain's (R: ``degf`` of the domain subset with the rows missing the
+variable left out, which ``svyquantile(na.rm=TRUE)`` uses for the SE), or the ``df`` given (``float("inf")``: normal quantiles).  Missing values are a domain
 restriction per variable (R's ``na.rm=TRUE`` drops rows incomplete in any of the variables).
 The covariance matrix of the result holds the variances only (NaN elsewhere), as R.
 """
@@ -33,7 +33,7 @@ from survey_kit.errors import EstimationError
 from survey_kit.estimate.distributions import beta_ppf, t_ppf
 from survey_kit.estimate.domain_table import check_level
 from survey_kit.estimate.qrules import check_qrule, weighted_quantile
-from survey_kit.estimate.ratio import taylor_domain_df
+from survey_kit.estimate.ratio import taylor_counts
 from survey_kit.estimate.replicate import (
     membership,
     ratio_of,
@@ -137,7 +137,7 @@ def design_quantiles(design: Design | ReplicateDesign, variables: Sequence[str],
     >>> d = pd.DataFrame({"y": [float(v) for v in range(1, 21)]})
     >>> sk.Design(d).quantile("y", 0.5).to_frame()[["quantile", "estimate", "ci_low",
     ...                                             "ci_high"]].values.tolist()
-    [[0.5, 10.0, 7.0, 14.0]]
+    [[0.5, 10.0, 6.0, 15.0]]
     """
     check_level(level)
     check_qrule(qrule)
@@ -182,7 +182,7 @@ class _Parts:
         if self.replicate:
             df, _ = column_counts(self.design, self.member)
         else:
-            df, _ = taylor_domain_df(self.design, self.member)
+            df, _ = taylor_counts(self.design, self.member)
         return df.reshape(self.valid.shape[1], self.D)
 
     def counts(self) -> np.ndarray:

@@ -11,7 +11,8 @@ Taylor: the influence value of a domain ratio is ``w (y - R_d x) / X_d`` for the
 rows (R: ``(y - R x) / sum(x / prob)`` times the weight), passed in domain form to the
 design's variance engine, so strata, PSUs, fpc and calibration are handled as for a mean.
 Replicates: the ratio of the replicate totals, R's ``svrVar``.  ``df`` is the domain's, as
-``degf(subset(design, domain))``; ``deff`` is not computed (NaN).
+``degf(subset(design, domain))`` over the domain's respondents (as for means, whether or not
+they answered); ``deff`` is not computed (NaN).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import scipy.sparse as sp
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.domain_table import check_level, domain_frame, wald_limits
 from survey_kit.estimate.replicate import membership, ratio_of, replicate_vcov, variable_matrix
-from survey_kit.estimate.replicate_estimators import column_counts
+from survey_kit.estimate.replicate_estimators import column_counts, domain_degf
 from survey_kit.estimate.result import Estimate
 
 if TYPE_CHECKING:
@@ -54,19 +55,16 @@ def _domain_totals(member: sp.csr_matrix, values: np.ndarray, weights: np.ndarra
     return np.asarray(spread.T @ weights)
 
 
-def taylor_domain_df(design: Design, member: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of ``member``: first-stage PSUs minus strata among its rows with a positive
-    weight (R: ``degf(subset(design, domain))``), and the number of those PSUs."""
+def taylor_counts(design: Design, member: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of ``member``: PSUs minus strata among its rows with a positive weight
+    (R: ``degf`` of that subset, :meth:`VarianceEngine.presence_df`), and those PSUs."""
     engine = design.engine
     P, K = engine.n_psu, member.shape[1]
     coo = member.tocoo()
     keep = design.weights.to_numpy()[coo.row] > 0
     key = engine.psu[coo.row[keep]] * K + coo.col[keep]
-    has = np.bincount(key, minlength=P * K).reshape(P, K) > 0
-    strata = np.zeros((engine.n_strata, K))
-    np.add.at(strata, engine.psu_stratum, has)
-    psus = has.sum(axis=0)
-    return (psus - (strata > 0).sum(axis=0)).astype(float), psus
+    presence = np.bincount(key, minlength=P * K).reshape(P, K) > 0
+    return engine.presence_df(presence).astype(float), presence.sum(axis=0)
 
 
 def _table(names: list[str], keys: pd.DataFrame, est: np.ndarray, vcov: np.ndarray,
@@ -91,7 +89,7 @@ def taylor_ratio(design: Design, numerators: Sequence[str], denominators: Sequen
     >>> d = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "x": [1.0, 1.0, 2.0, 2.0]})
     >>> sk.Design(d).ratio("y", "x").to_frame()[["variable", "estimate", "se"]].round(4)
       variable  estimate      se
-    0      y/x       2.0  0.2357
+    0      y/x       2.0  0.4714
     """
     check_level(level)
     names, y, x, valid = _pairs(design.data, numerators, denominators)
@@ -109,7 +107,8 @@ def taylor_ratio(design: Design, numerators: Sequence[str], denominators: Sequen
     values = np.where(valid & inside[:, None], w[:, None] * (y - rk * x) / xk, 0.0)
     vcov = design.influence_vcov(values, domain, D)
     n = np.asarray(member.T @ (w > 0).astype(float)).ravel()
-    df, psus = taylor_domain_df(design, member)
+    _, psus = taylor_counts(design, member)
+    df = np.tile(design.engine.domain_df(domain, D, w > 0).astype(float), len(names))
     table = _table(names, keys, est, vcov, df, n, psus, level)
     return Estimate("ratio", tuple(names), tuple(keys.columns), table, vcov, design.df, level)
 
@@ -129,6 +128,7 @@ def replicate_ratio(design: ReplicateDesign, numerators: Sequence[str],
     thetas = ratio_of(_domain_totals(member, y, rep, D).T, _domain_totals(member, x, rep, D).T)
     vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
     n = np.asarray(member.T @ (w > 0).astype(float)).ravel()
-    df, psus = column_counts(design, member)
+    _, psus = column_counts(design, member)
+    df = np.tile(domain_degf(design, domain, D), len(names))
     table = _table(names, keys, est, vcov, df, n, psus, level)
     return Estimate("ratio", tuple(names), tuple(keys.columns), table, vcov, design.df, level)

@@ -6,8 +6,9 @@ replicate variance of the replicates' logits, not the delta method).  The
 full-sample and replicate domain sums come from one sparse matrix product
 (:func:`~survey_kit.estimate.replicate.replicate_sums`); the joint covariance of every
 variable x domain estimate from R's ``svrVar``.  Each row's ``df`` is R's ``degf`` of the
-domain subset (rank of its rows' replicate weights minus one), rows with a missing value of
-the variable left out (a domain restriction, as ``na.rm=TRUE``).
+domain subset (rank of the replicate weights of the domain's rows minus one), counting the
+domain's respondents whether or not they answered the variable (the rule of the Taylor
+estimates); missing values are a domain restriction for the estimate itself.
 """
 
 from __future__ import annotations
@@ -20,13 +21,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from survey_kit.errors import EstimationError
-from survey_kit.estimate.domain_table import (
-    check_level,
-    domain_frame,
-    proportion_limits,
-    wald_limits,
-)
-from survey_kit.estimate.estimators import CI_METHODS
+from survey_kit.estimate.domain_table import check_level, domain_frame, wald_limits
+from survey_kit.estimate.estimators import CI_METHODS, proportion_ci
 from survey_kit.estimate.replicate import (
     ReplicateSums,
     ratio_of,
@@ -41,9 +37,18 @@ if TYPE_CHECKING:
     from survey_kit.design.replicate import ReplicateDesign
 
 
+def domain_degf(design: ReplicateDesign, domain: np.ndarray, n_domains: int) -> np.ndarray:
+    """Per domain, R's ``degf`` of the domain subset: its rows with a positive weight, whether
+    or not they answered (the rule of :meth:`VarianceEngine.domain_df`)."""
+    positive = design.arrays()[0] > 0
+    return np.array([design.degf((domain == d) & positive) for d in range(n_domains)],
+                    dtype=float)
+
+
 def column_counts(design: ReplicateDesign, member: sp.csr_matrix) -> tuple[np.ndarray,
                                                                              np.ndarray]:
-    """Per column of a membership matrix: the domain's ``degf`` and its PSU count."""
+    """Per column of a membership matrix (rows with a value in a domain): ``degf`` of those
+    rows and their PSU count."""
     csc = member.tocsc()
     n = member.shape[0]
     df = np.empty(member.shape[1])
@@ -84,7 +89,9 @@ def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Seque
     vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
     var = np.diag(vcov)
     se = np.where(sums.n == 0, np.nan, np.sqrt(np.maximum(var, 0.0)))
-    df, psus = column_counts(design, sums.rows)
+    _, psus = column_counts(design, sums.rows)
+    domain, _ = design.domains(by)
+    df = np.tile(domain_degf(design, domain, len(keys)), len(variables))
     low, high = wald_limits(est, se, df, level)
     table = domain_frame(variables, keys, {
         "estimate": est, "se": se, "ci_low": low, "ci_high": high, "df": df,
@@ -126,8 +133,8 @@ def replicate_proportions(design: ReplicateDesign, variables: Sequence[str], by:
     domain, keys = design.domains(by)
     rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
     p, df = table["estimate"].to_numpy(), table["df"].to_numpy()
-    low, high = proportion_limits(p, table["se"].to_numpy(), df, level, method,
-                                  np.tile(rows, len(variables)))
+    low, high = proportion_ci(p, table["se"].to_numpy(), df, level, method,
+                              np.tile(rows, len(variables)))
     if method == "logit":
         inner = (p > 0) & (p < 1)  # at 0 or 1 the beta limits (as proportion_ci)
         logit_low, logit_high = _logit_limits(design, variables, by, df, level)

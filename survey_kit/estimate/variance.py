@@ -282,6 +282,53 @@ class VarianceEngine:
         """Design degrees of freedom: PSUs minus strata."""
         return self.n_psu - self.n_strata
 
+    # -- degrees of freedom ------------------------------------------------------------------
+    def psu_presence(
+        self, domain: np.ndarray, n_domains: int, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Which PSUs hold respondents of each domain: a ``(P, D)`` boolean array.
+
+        ``domain`` is the domain code per row (``-1`` outside every domain); ``rows`` an
+        optional boolean mask of the rows that count (e.g. positive weights).
+        """
+        inside = domain >= 0
+        if rows is not None:
+            inside = inside & rows
+        key = self.psu[inside] * n_domains + domain[inside]
+        counts = np.bincount(key, minlength=self.n_psu * n_domains)
+        return counts.reshape(self.n_psu, n_domains) > 0
+
+    def presence_df(self, presence: np.ndarray) -> np.ndarray:
+        """Degrees of freedom of each column of a PSU-presence array: the PSUs present minus
+        the strata they lie in (R: ``degf(subset(design, domain))``).
+
+        Examples
+        --------
+        Two strata of two PSUs; domain 0 holds PSUs 0, 1 and 2, domain 1 only PSU 3:
+
+        >>> eng = VarianceEngine(psu=np.arange(4), psu_stratum=np.array([0, 0, 1, 1]),
+        ...                      fpc_fraction=np.ones(2))
+        >>> eng.presence_df(np.array([[1, 0], [1, 0], [1, 0], [0, 1]], dtype=bool)).tolist()
+        [1, 0]
+        """
+        presence = np.asarray(presence, dtype=bool)
+        if presence.ndim == 1:
+            presence = presence[:, None]
+        counts, starts = self._stratum_layout()
+        nonempty = counts > 0
+        strata = np.zeros((self.n_strata, presence.shape[1]), dtype=np.int64)
+        if presence.shape[0]:
+            strata[nonempty] = np.add.reduceat(presence.astype(np.int64), starts[nonempty],
+                                               axis=0)
+        return presence.sum(axis=0) - (strata > 0).sum(axis=0)
+
+    def domain_df(
+        self, domain: np.ndarray, n_domains: int, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Per domain, PSUs minus strata among the domain's rows (``rows``: e.g. positive
+        weights), as R's ``degf(subset(design, domain))``."""
+        return self.presence_df(self.psu_presence(domain, n_domains, rows))
+
     def with_history(self, step: RakingHistory | GregHistory | None) -> VarianceEngine:
         """A new engine with one more calibration record (or the same one for ``None``)."""
         history = self.history if step is None else (*self.history, step)

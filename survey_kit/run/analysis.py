@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.compare import compare, did
-from survey_kit.compare.multiplicity import adjust_by_family
 from survey_kit.design.design import Design
 from survey_kit.estimate.estimators import proportion_ci
+from survey_kit.run import areas
 from survey_kit.run.config import RunConfig
 from survey_kit.spec import Questionnaire
 
@@ -88,7 +88,8 @@ def _estimates(design: Design, variables: Variables, by: list[str], level: float
         rows = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
         part = table.loc[shares]
         low, high = proportion_ci(part["estimate"].to_numpy(), part["se"].to_numpy(),
-                                  design.df, level, "logit", np.tile(rows, len(variables.shares)))
+                                  part["df"].to_numpy(dtype=float), level, "logit",
+                                  np.tile(rows, len(variables.shares)))
         table.loc[shares, "ci_low"] = low
         table.loc[shares, "ci_high"] = high
     return table
@@ -153,29 +154,17 @@ def with_units(cfg: RunConfig, scored: pd.DataFrame) -> pd.DataFrame:
 
 def _area_tables(design: Design, cfg: RunConfig, variables: Variables
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per area: estimates, the area against each comparison group, change since the start."""
-    if UNIT not in design.data.columns or not cfg.year:
+    """Per area: direct estimates with the area's own df, and the contrasts its page states
+    (against each comparison group in the latest round, change since the previous and the
+    first round), adjusted within one family per page (:mod:`survey_kit.run.areas`)."""
+    if UNIT not in design.data.columns or not cfg.year or not cfg.group or not cfg.focus_group:
         return pd.DataFrame(), pd.DataFrame()
-    names, level = variables.all, cfg.level
-    estimates = _estimates(design, variables, [UNIT, cfg.year], level)
-    assert cfg.group is not None  # with_units only adds the unit column with a group
-    groups = [g for g in _levels(design, cfg.group) if g != cfg.focus_group]
-    areas = set(design.data.loc[design.data[cfg.group] == cfg.focus_group, UNIT])
-    parts = []
-    for reference in groups:
-        table = compare(design, names, between=UNIT, by=[cfg.year], reference=reference,
-                        adjust="none", level=level).to_frame()
-        parts.append(_tag(table[table["group_a"].isin(areas)], f"area vs {reference}"))
-    change = compare(design, names, between=cfg.year, by=[UNIT], adjust="none",
-                     level=level).to_frame()
-    parts.append(_tag(change[change[UNIT].isin(areas)], "area change"))
-    contrasts = pd.concat(parts, ignore_index=True)
-    contrasts["area"] = contrasts[UNIT].where(contrasts[UNIT].notna(), contrasts["group_a"])
-    # one family per area and variable: what one resident summary says about one dimension
-    contrasts["p_adjusted"] = adjust_by_family(contrasts, cfg.adjust, ["area", "variable"])
-    contrasts["adjust_method"] = cfg.adjust
-    contrasts["significant"] = np.nan_to_num(contrasts["p_adjusted"], nan=1.0) < 1 - level
-    return estimates, contrasts
+    groups = tuple(str(g) for g in _levels(design, cfg.group) if g != cfg.focus_group)
+    settings = areas.AreaSettings(unit=UNIT, group=cfg.group, focus=cfg.focus_group,
+                                  year=cfg.year, references=groups, level=cfg.level,
+                                  adjust=cfg.adjust)
+    tables = areas.area_tables(design, variables.all, variables.shares, settings)
+    return tables.estimates, tables.contrasts
 
 
 def analyse(design: Design, cfg: RunConfig, variables: Variables) -> Analysis:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,10 +43,8 @@ from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.respondents import reliability_table
 from survey_kit.run.analysis import UNIT, breakdowns
 from survey_kit.run.config import RunConfig
+from survey_kit.run.result import RunResult
 from survey_kit.run.stages import file_sha256
-
-if TYPE_CHECKING:
-    from survey_kit.pipeline import RunResult
 
 HEADINGS = {"gender": "Køn", "menapt": "Herkomst", "age_group": "Alder"}
 GROUP_PHRASES = {"almene": "de almene boliger i hele landet", "befolkning": "hele befolkningen"}

@@ -7,7 +7,6 @@ out, warnings) for the run manifest.  Only :func:`read_inputs` touches the files
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,20 +17,8 @@ from survey_kit.errors import DataValidationError
 from survey_kit.io import read_data, read_margins
 from survey_kit.respondents.validation import ValidationReport
 from survey_kit.run.config import RunConfig
+from survey_kit.run.result import RunLog
 from survey_kit.spec import Questionnaire
-
-
-@dataclass
-class RunLog:
-    """What happened at each step: rows in and out, inputs, warnings (for the manifest)."""
-
-    steps: list[dict[str, object]] = field(default_factory=list)
-    inputs: list[dict[str, object]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def step(self, name: str, rows_in: int, rows_out: int, **extra: object) -> None:
-        """Record one step."""
-        self.steps.append({"step": name, "rows_in": rows_in, "rows_out": rows_out, **extra})
 
 
 def file_sha256(path: Path) -> str:

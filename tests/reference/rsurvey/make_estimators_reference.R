@@ -174,11 +174,12 @@ dclus2_1 <- svydesign(id = ~dnum, weights = ~pw, data = apiclus2)
 r <- svyratio(~api00, ~enroll, dclus2_1, na.rm = TRUE)
 add("ratio_clus2_na", "survey_kit: missing denominators (enroll has 6 NA in apiclus2)",
     "svyratio(~api00, ~enroll, svydesign(id=~dnum, weights=~pw, data=apiclus2), na.rm=TRUE)",
-    c(ratio_out(r), list(degf = degf(subset(dclus2_1, !is.na(enroll))))))
+    c(ratio_out(r), list(degf = degf(subset(dclus2_1, !is.na(enroll))), degf_all = degf(dclus2_1))))
 b <- svyby(~api00, ~stype, dclus2_1, svyratio, denominator = ~enroll, na.rm = TRUE)
 add("ratio_by_clus2_na", "survey_kit: svyby ratio with missing denominators",
     "svyby(~api00, ~stype, svydesign(id=~dnum, weights=~pw, data=apiclus2), svyratio, denominator=~enroll, na.rm=TRUE)",
-    c(by_out(b, "stype"), list(degf = sapply(levels(apiclus2$stype), function(s) degf(subset(dclus2_1, stype == s & !is.na(enroll)))))))
+    c(by_out(b, "stype"), list(degf = sapply(levels(apiclus2$stype), function(s) degf(subset(dclus2_1, stype == s & !is.na(enroll)))),
+         degf_all = sapply(levels(apiclus2$stype), function(s) degf(subset(dclus2_1, stype == s))))))
 # ==== svyquantile (survey >= 4.1: qrule="math", interval.type="mean", ci=TRUE) ==================
 src_q <- "man/svyquantile.Rd example"
 q3 <- c(0.25, 0.5, 0.75)
@@ -477,7 +478,7 @@ add("rep_clus2", "survey_kit: apiclus2, first-stage JK1 (as.svrepdesign uses the
     list(design = rep_info(rclus2), mean = stat_out(svymean(~api00, rclus2)),
          by = by_out(svyby(~api00, ~stype, rclus2, svymean, covmat = TRUE), "stype", covmat = TRUE),
          total_na = stat_out(svytotal(~enroll, rclus2, na.rm = TRUE)),
-         total_na_degf = degf(subset(rclus2, !is.na(enroll)))))
+         total_na_degf = degf(subset(rclus2, !is.na(enroll))), degf = degf(rclus2)))
 
 writeLines(toJSON(list(source = paste("R", getRversion(), "survey", as.character(packageVersion("survey"))),
                        cases = cases),

@@ -11,7 +11,7 @@ import pytest
 
 import survey_kit as sk
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 RTOL = 1e-8
 
 

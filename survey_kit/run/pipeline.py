@@ -12,36 +12,21 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from survey_kit.design.design import Design
 from survey_kit.errors import ConfigError
-from survey_kit.respondents.validation import ValidationReport
 from survey_kit.run import analysis, stages
 from survey_kit.run.config import RunConfig, load_config
-from survey_kit.spec import Questionnaire, load_questionnaire
+from survey_kit.run.outputs import write_outputs
+from survey_kit.run.result import RunLog, RunResult
+from survey_kit.spec import load_questionnaire
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything a run computed, before any report is written."""
-
-    config: RunConfig
-    questionnaire: Questionnaire
-    validation: ValidationReport
-    rejects: pd.DataFrame
-    design: Design
-    analysis: analysis.Analysis
-    log: stages.RunLog
-    timings: dict[str, float]
 
 
 def low_on_several(scored: pd.DataFrame, dimensions: list[str], threshold: float,
@@ -61,7 +46,7 @@ def _quiet(_: str) -> None:
 
 def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
     """Run every statistical stage of an annual run and return the results in memory."""
-    log = stages.RunLog()
+    log = RunLog()
     timings: dict[str, float] = {}
 
     def timed(name: str, fn: Callable[[], T]) -> T:
@@ -101,8 +86,6 @@ def run(config: RunConfig | str | Path, out: str | Path | None = None,
     Outputs are written to a temporary sibling folder first and moved into place only when
     complete; an existing output folder is replaced as a whole.
     """
-    from survey_kit.run.outputs import write_outputs
-
     cfg = config if isinstance(config, RunConfig) else load_config(config)
     target = Path(out) if out is not None else cfg.output
     if target.exists() and not target.is_dir():

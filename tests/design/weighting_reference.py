@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 WREF = json.loads((REF / "weighting" / "weighting_reference.json").read_text())["cases"]
 
 

@@ -11,7 +11,7 @@ import pytest
 from survey_kit.errors import DataValidationError
 from survey_kit.spec import Questionnaire, load_questionnaire
 
-MINI = Path(__file__).parent / "data" / "mini.yaml"
+MINI = Path(__file__).parents[1] / "data" / "mini.yaml"
 nan = np.nan
 
 

@@ -16,7 +16,7 @@ import survey_kit as sk
 from survey_kit.compare import p_adjust
 from survey_kit.compare.multiplicity import adjust_by_family
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 TRYG = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
 OWN = json.loads((REF / "compare" / "compare_reference.json").read_text())["cases"]
 METHODS = ["holm", "bonferroni", "BH", "BY", "hochberg", "hommel"]

@@ -11,7 +11,7 @@ import pytest
 import survey_kit as sk
 from survey_kit.compare import ContrastTable, banner_letters, compare, p_adjust, subgroup_tables
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 
 
 @pytest.fixture(scope="module")

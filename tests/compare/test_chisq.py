@@ -12,7 +12,7 @@ import pytest
 import survey_kit as sk
 from survey_kit.compare import chisq
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 TRYG = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
 API = json.loads((REF / "reference.json").read_text())["cases"]
 OWN = json.loads((REF / "compare" / "compare_reference.json").read_text())["cases"]

@@ -21,7 +21,7 @@ import survey_kit as sk
 from survey_kit.design.design import Design
 from survey_kit.design.weighting import WeightingReport, calibrate_weights, rake_weights
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 API = json.loads((REF / "reference.json").read_text())["cases"]
 TRY = json.loads((REF / "tryghed_reference.json").read_text())["cases"]
 RTOL = 1e-8

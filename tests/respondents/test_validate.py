@@ -13,7 +13,7 @@ from survey_kit.errors import DataValidationError
 from survey_kit.respondents import ValidationReport
 from survey_kit.spec import load_questionnaire
 
-MINI = Path(__file__).parent / "data" / "mini.yaml"
+MINI = Path(__file__).parents[1] / "data" / "mini.yaml"
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import pytest
 
 import survey_kit as sk
 from survey_kit.cli import main
-from survey_kit.pipeline import run
 from survey_kit.run.config import load_config, parse_config
+from survey_kit.run.pipeline import run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRYG = ROOT / "reports" / "tryghedsmaaling.toml"
 LIVS = ROOT / "reports" / "livsmestring.toml"
 
@@ -184,7 +184,7 @@ def test_bad_config_key_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_low_on_several_dimensions() -> None:
-    from survey_kit.pipeline import low_on_several
+    from survey_kit.run.pipeline import low_on_several
 
     scored = pd.DataFrame({"a": [0.1, 0.1, 0.9, np.nan], "b": [0.2, 0.9, 0.9, 0.1],
                            "c": [0.3, np.nan, 0.9, np.nan]})

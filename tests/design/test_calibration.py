@@ -20,7 +20,7 @@ from survey_kit.design.calfuns import calfun_values
 from survey_kit.design.calibration import calibrate_cells, calibrate_g, joint_cells, rake_ipf
 from survey_kit.errors import WeightingError
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 CASES = json.loads((REF / "reference.json").read_text())["cases"]
 RTOL = 1e-8
 

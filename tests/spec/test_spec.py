@@ -15,9 +15,9 @@ import yaml
 from survey_kit.errors import SpecError
 from survey_kit.spec import Questionnaire, bundled_names, load_questionnaire
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 MINI = DATA / "mini.yaml"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 TRYGHED_DIMENSIONS = [
     "oplevet_tryghed", "social_sammenhaengskraft", "kollektiv_handlekraft",

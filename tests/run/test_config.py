@@ -9,7 +9,7 @@ import pytest
 import survey_kit as sk
 from survey_kit.run.config import load_config, parse_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("name", ["tryghedsmaaling", "livsmestring"])

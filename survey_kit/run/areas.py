@@ -1,0 +1,176 @@
+"""Area-level inference of an annual run: what one area's page may say, and on what evidence.
+
+For every area of the focus group (a helhedsplan area) and every variable:
+
+* **direct estimates** per round with the area's own degrees of freedom (PSUs minus strata
+  among the area's respondents: 2 for an area of 3 afdelinger), never the whole design's;
+* the **contrasts its page states**: the area against each comparison group in the latest
+  round (PSU-disjoint: Welch-Satterthwaite df) and the change since the previous round and
+  since the baseline round (PSUs shared across rounds: the area's df);
+* one **multiplicity family per area page**: every contrast the page states, over all its
+  variables, is adjusted together (``adjust``, default Holm), so that the chance that a page
+  calls any true zero difference "real" stays at or below ``1 - level``.  The family is named
+  in ``multiplicity_family`` and its size in ``family_size``.
+
+The tables are tidy and raw (no rounding, no suppression): the report layer shows them, and
+the analysts' CSVs carry them in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.compare import compare
+from survey_kit.compare.multiplicity import adjust_by_family
+from survey_kit.design.design import Design
+
+#: ``comparison`` of a contrast between the area and a comparison group in one round.
+AREA_VS_GROUP = "area vs group"
+#: ``comparison`` of a contrast between two rounds within the area.
+AREA_CHANGE = "area change"
+
+
+@dataclass(frozen=True)
+class AreaSettings:
+    """Where the areas are and what their pages compare.
+
+    Parameters
+    ----------
+    unit
+        Column holding the reporting unit: the area for the focus group, the group name for
+        the others (see :func:`survey_kit.run.analysis.with_units`).
+    group, focus
+        The comparison-group column and the focus group whose areas get pages.
+    year
+        The round column.
+    references
+        The groups every area is compared with (e.g. almene, befolkning).
+    level, adjust
+        Confidence level (and ``1 - level`` the error rate of a page) and the ``p.adjust``
+        method applied within each page's family.
+    baseline
+        The round changes are measured from besides the previous round (default: the first).
+    """
+
+    unit: str
+    group: str
+    focus: str
+    year: str
+    references: tuple[str, ...]
+    level: float = 0.95
+    adjust: str = "holm"
+    baseline: object | None = None
+
+
+@dataclass(frozen=True)
+class AreaTables:
+    """Direct estimates and page contrasts of every area (raw numbers)."""
+
+    estimates: pd.DataFrame
+    contrasts: pd.DataFrame
+
+
+def change_pairs(rounds: Sequence[Any], baseline: object | None = None
+                 ) -> list[tuple[object, object]]:
+    """The (later, earlier) round pairs a page states: latest vs previous and vs baseline.
+
+    Examples
+    --------
+    >>> change_pairs([2018, 2021, 2024])
+    [(2024, 2021), (2024, 2018)]
+    >>> change_pairs([2018, 2021])
+    [(2021, 2018)]
+    """
+    ordered = sorted(rounds)
+    if len(ordered) < 2:
+        return []
+    latest = ordered[-1]
+    base = ordered[0] if baseline is None else baseline
+    pairs = [(latest, ordered[-2])]
+    if base != ordered[-2] and base in ordered[:-1]:
+        pairs.append((latest, base))
+    return pairs
+
+
+def _areas(design: Design, s: AreaSettings) -> list[object]:
+    data = design.data
+    return sorted(data.loc[data[s.group] == s.focus, s.unit].dropna().unique())
+
+
+def _vs_groups(design: Design, names: list[str], s: AreaSettings, areas: list[object],
+               latest: object) -> list[pd.DataFrame]:
+    parts = []
+    for reference in s.references:
+        table = compare(design, names, between=s.unit, by=[s.year], reference=reference,
+                        adjust="none", level=s.level).to_frame()
+        keep = table["group_a"].isin(areas) & (table[s.year] == latest)
+        part = table[keep].assign(area=table["group_a"][keep])
+        part.insert(0, "family", f"area vs {reference}")
+        part.insert(1, "comparison", AREA_VS_GROUP)
+        part.insert(2, "reference", reference)
+        parts.append(part)
+    return parts
+
+
+def _changes(design: Design, names: list[str], s: AreaSettings, areas: list[object],
+             pairs: list[tuple[object, object]]) -> list[pd.DataFrame]:
+    if not pairs:
+        return []
+    table = compare(design, names, between=s.year, by=[s.unit], adjust="none",
+                    level=s.level).to_frame()
+    wanted = pd.DataFrame(pairs, columns=["group_a", "group_b"])
+    part = table[table[s.unit].isin(areas)].merge(wanted, on=["group_a", "group_b"])
+    part = part.assign(area=part[s.unit])
+    part.insert(0, "family", "area change")
+    part.insert(1, "comparison", AREA_CHANGE)
+    part.insert(2, "reference", None)
+    return [part]
+
+
+def page_contrasts(design: Design, variables: Sequence[str], s: AreaSettings) -> pd.DataFrame:
+    """Every contrast the areas' pages state, adjusted within one family per page."""
+    names = list(variables)
+    areas = _areas(design, s)
+    rounds = sorted(design.data[s.year].dropna().unique())
+    if not areas or not rounds:
+        return pd.DataFrame()
+    parts = _vs_groups(design, names, s, areas, rounds[-1])
+    parts += _changes(design, names, s, areas, change_pairs(rounds, s.baseline))
+    table = pd.concat(parts, ignore_index=True)
+    table["multiplicity_family"] = "page of " + table["area"].astype(str)
+    table["family_size"] = table.groupby("area")["p_value"].transform(
+        lambda p: int(p.notna().sum())).astype(np.int64)
+    table["p_adjusted"] = adjust_by_family(table, s.adjust, ["area"])
+    table["adjust_method"] = s.adjust
+    table["significant"] = np.nan_to_num(table["p_adjusted"], nan=1.0) < 1 - s.level
+    first = ["family", "comparison", "reference", "variable", "area"]
+    return table[[*first, *(c for c in table.columns if c not in first)]]
+
+
+def area_estimates(design: Design, variables: Sequence[str], shares: Sequence[str],
+                   s: AreaSettings) -> pd.DataFrame:
+    """Direct estimates of every unit and round, each with its own df (shares with logit
+    intervals as ``svyciprop``)."""
+    by = [s.unit, s.year]
+    scores = [v for v in variables if v not in set(shares)]
+    parts = []
+    if scores:
+        parts.append(design.mean(scores, by=by, level=s.level).to_frame())
+    if shares:
+        parts.append(design.proportion(list(shares), by=by, level=s.level).to_frame())
+    table = pd.concat(parts, ignore_index=True)
+    order = {v: i for i, v in enumerate(variables)}
+    return table.sort_values("variable", key=lambda c: c.map(order), kind="stable",
+                             ignore_index=True)
+
+
+def area_tables(design: Design, variables: Sequence[str], shares: Sequence[str],
+                s: AreaSettings) -> AreaTables:
+    """Direct estimates and page contrasts of every area (see the module docstring)."""
+    return AreaTables(area_estimates(design, variables, shares, s),
+                      page_contrasts(design, variables, s))

@@ -1,0 +1,71 @@
+"""The run's area stage: each area's own df, page contrasts, one multiplicity family per page.
+
+Numbers are held to R through tests/reference/domain_df/ (svycontrast with the area's degf or
+the Welch-Satterthwaite df); the page adjustment to sk.p_adjust (itself held to R p.adjust).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import survey_kit as sk
+from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP, AreaSettings, area_tables
+
+REF = Path(__file__).parents[1] / "reference"
+CASES = json.loads((REF / "domain_df" / "domain_df_reference.json").read_text())["cases"]
+
+
+@pytest.fixture(scope="module")
+def tables() -> object:
+    d = pd.read_csv(REF / "tryghed_sample.csv")
+    d["unit"] = d["stratum"].where(d["group"] == "helhedsplan", d["group"])
+    des = sk.Design(d, weight="design_weight", strata="stratum", psu="psu")
+    s = AreaSettings(unit="unit", group="group", focus="helhedsplan", year="year",
+                     references=("almene", "befolkning"))
+    return area_tables(des, ["tryg", "index", "tryg_pos"], ["tryg_pos"], s)
+
+
+def test_area_estimates_carry_the_areas_df(tables: object) -> None:
+    est = tables.estimates  # type: ignore[attr-defined]
+    ref = CASES["stratum_year_means"]["value"]
+    want = pd.DataFrame({"unit": ref["stratum"], "year": ref["year"], "df": ref["df"]})
+    got = est[est["variable"] == "tryg"].merge(want, on=["unit", "year"])
+    assert len(got) == 16 and (got["df_x"] == got["df_y"]).all()
+    prop = est[est["variable"] == "tryg_pos"]
+    logit = CASES["stratum_year_prop_logit"]["value"]
+    want = pd.DataFrame({"unit": logit["stratum"], "year": logit["year"],
+                         "lo": logit["ci_low"]})
+    got = prop.merge(want, on=["unit", "year"])
+    np.testing.assert_allclose(got["ci_low"], got["lo"], rtol=1e-7)
+
+
+def test_page_contrasts_match_r(tables: object) -> None:
+    con = tables.contrasts  # type: ignore[attr-defined]
+    tryg = con[con["variable"] == "tryg"]
+    vs = tryg[(tryg["comparison"] == AREA_VS_GROUP) & (tryg["reference"] == "almene")]
+    ref = CASES["area_vs_almene_2021"]["value"]
+    vs = vs.set_index("area").loc[ref["area"]]
+    np.testing.assert_allclose(vs[["difference", "df", "p_value"]].to_numpy().T,
+                               [ref["estimate"], ref["df"], ref["p_value"]], rtol=1e-6)
+    assert (vs["year"] == 2021).all()
+    ch = tryg[tryg["comparison"] == AREA_CHANGE].set_index("area").loc[CASES["area_change"][
+        "value"]["area"]]
+    np.testing.assert_allclose(ch["df"], CASES["area_change"]["value"]["df"])
+    assert set(zip(ch["group_a"], ch["group_b"], strict=True)) == {(2021, 2018)}
+
+
+def test_one_family_per_page(tables: object) -> None:
+    con = tables.contrasts  # type: ignore[attr-defined]
+    assert set(con["area"]) == {f"h0{i}" for i in range(1, 9)}
+    for area, page in con.groupby("area"):
+        # 3 variables x (2 groups + 1 change) statements on the page, adjusted together
+        assert len(page) == 9 and (page["family_size"] == 9).all()
+        assert (page["multiplicity_family"] == f"page of {area}").all()
+        np.testing.assert_allclose(page["p_adjusted"],
+                                   sk.p_adjust(page["p_value"].to_numpy(), "holm"))
+        assert (page["significant"] == (page["p_adjusted"] < 0.05)).all()
