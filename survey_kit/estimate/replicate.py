@@ -137,10 +137,12 @@ def rank_patterns(rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rows_rank(U: np.ndarray, pattern: np.ndarray, rows: np.ndarray) -> int:
-    """Rank of the replicate weights of ``rows`` (R: ``qr(weights, tol=1e-5)$rank``)."""
+    """Rank of the replicate weights of ``rows`` (R: ``qr(weights, tol=1e-5)$rank``): singular
+    values above ``1e-5`` times the largest, from the eigenvalues of the smaller Gram matrix."""
     used = np.unique(pattern[rows & (pattern >= 0)])
     if used.size == 0:
         return 0
     block = U[used]
-    sv = np.linalg.svd(block, compute_uv=False)
-    return int((sv > 1e-5 * sv[0]).sum()) if sv.size and sv[0] > 0 else 0
+    gram = block @ block.T if block.shape[0] <= block.shape[1] else block.T @ block
+    eig = np.linalg.eigvalsh(gram)  # squared singular values, ascending
+    return int((eig > 1e-10 * eig[-1]).sum()) if eig.size and eig[-1] > 0 else 0
