@@ -17,6 +17,12 @@ Rows with weight zero are dropped first.  With the values sorted (ties in data o
 
 Cumulative sums are accumulated in extended precision and rounded to double, as R's
 ``cumsum``/``sum``, so that exact hits (``C_k = p T``) are decided as in R.
+
+One deliberate difference from R 4.1: for ``p`` below the first cumulative weight share
+(``p T < C_1``, e.g. the 1 % quantile of fewer than 100 equal weights) R's ``qs`` takes the
+*first* point as lower bound and the rules answer with the *second* smallest value
+(``"hf4"`` extrapolates below the smallest); survey_kit answers with the smallest value, as
+the inverse of the weighted CDF and R's own ``quantile(type=1..4)`` do.
 """
 
 from __future__ import annotations
@@ -48,13 +54,17 @@ def _mean(w: np.ndarray) -> float:
 
 
 def _bounds(x: np.ndarray, w: np.ndarray, p: float) -> tuple[float, float, int, float, float]:
-    """R's ``qs``: lower and upper value, lower rank (1-based), ``wlow``, ``wup``."""
+    """R's ``qs``: lower and upper value, lower rank (1-based), ``wlow``, ``wup``; rank 0 when
+    ``p`` is below the first cumulative weight share (R then answers with the second value,
+    see the module docstring)."""
     order = np.argsort(x, kind="stable")
     xs = x[order]
     cumw = _cumsum(w[order])
     total = _total(w)
     hits = np.flatnonzero(cumw <= p * total)
-    pos = int(hits[-1]) if hits.size else 0
+    if not hits.size:
+        return float(xs[0]), float(xs[0]), 0, 0.0, 0.0
+    pos = int(hits[-1])
     nxt = pos if pos == xs.size - 1 else pos + 1
     return (float(xs[pos]), float(xs[nxt]), pos + 1, p - cumw[pos] / total,
             cumw[nxt] / total - p)
@@ -78,7 +88,9 @@ def _hf3(x: np.ndarray, w: np.ndarray, p: float) -> float:
 
 
 def _hf4(x: np.ndarray, w: np.ndarray, p: float) -> float:
-    low, up, _, wlow, wup = _bounds(x, w, p)
+    low, up, rank, wlow, wup = _bounds(x, w, p)
+    if rank == 0:
+        return low
     gamma = wlow / (wup + wlow)
     return low * (1 - gamma) + up * gamma
 

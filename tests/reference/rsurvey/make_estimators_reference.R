@@ -480,8 +480,18 @@ add("rep_clus2", "survey_kit: apiclus2, first-stage JK1 (as.svrepdesign uses the
          total_na = stat_out(svytotal(~enroll, rclus2, na.rm = TRUE)),
          total_na_degf = degf(subset(rclus2, !is.na(enroll))), degf = degf(rclus2)))
 
+exact <- function(x) {  # doubles as 17 significant digits (jsonlite stops at 15)
+  if (is.list(x)) return(lapply(x, exact))
+  if (is.double(x)) {
+    txt <- ifelse(is.na(x), "null", ifelse(is.infinite(x), ifelse(x > 0, "1e999", "-1e999"),
+                                           sprintf("%.17g", x)))
+    return(structure(if (length(x) == 1) txt else paste0("[", paste(txt, collapse = ","), "]"),
+                     class = "json"))
+  }
+  x
+}
 writeLines(toJSON(list(source = paste("R", getRversion(), "survey", as.character(packageVersion("survey"))),
-                       cases = cases),
-                  auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"),
+                       cases = exact(cases)),
+                  auto_unbox = TRUE, json_verbatim = TRUE, pretty = TRUE, na = "null"),
            "estimators_reference.json")
 cat("wrote estimators_reference.json with", length(cases), "cases\n")
