@@ -8,11 +8,11 @@ and 1 elsewhere, bordered by a row and a column of ones (order ``p + 1``), optio
 
 :func:`hadamard` picks the order as R does for ``n`` half-sample strata (the smallest
 suitable order of these constructions).  R also keeps two tabulated matrices of orders 28 and
-36 (from N. J. A. Sloane's library) and uses them, or their doublings, for some ``n``
-(up to 130: 24-27, 32-35, 48-55, 68-71 and 108-111 strata); survey_kit does not carry them and uses the next order it can
-construct instead, so for those ``n`` its BRR replicates are a different (equally balanced)
-set than R's: totals and their variances agree with R, the variances of nonlinear statistics
-(means, ratios) differ slightly.
+36 (from N. J. A. Sloane's library) and uses them, or their doublings, for some ``n`` (up
+to 130: 24-27, 32-35, 48-55, 68-71 and 108-111 strata); survey_kit does not carry them and
+uses the next order it can construct instead, so for those ``n`` its BRR replicates are a
+different (equally balanced) set than R's: totals and their variances agree with R, the
+variances of nonlinear statistics (means, ratios) differ slightly.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _paley(n: int, nmax: int) -> np.ndarray | None:
             return H
     if n > _LARGEST_PRIME:
         return None
-    p = int(_PRIMES[_PRIMES >= n][0])
+    p = int(_PRIMES[n <= _PRIMES][0])
     if p + 1 > nceil + 4 and nceil + 4 < nmax:
         return _paley(nceil + 3, 2 * (nceil + 3))
     return paley_prime(p) if p <= nmax else None
@@ -97,7 +97,7 @@ def _paley(n: int, nmax: int) -> np.ndarray | None:
 def _constructible(n: int) -> np.ndarray:
     """The smallest matrix of order > n that Sylvester or (doubled) Paley gives."""
     best: np.ndarray | None = None
-    for p in [*_PRIMES[_PRIMES < 2 * n + 8].tolist(), 3]:
+    for p in [*_PRIMES[2 * n + 8 > _PRIMES].tolist(), 3]:
         order = p + 1
         while order <= n:
             order *= 2

@@ -194,7 +194,7 @@ def brr(layout: PsuLayout, rho: float = 0.0) -> ReplicateFactors:
 
 def _population(n: int, f: float) -> int | None:
     """``N_h`` from the fraction ``f = (N - n) / N`` (None without fpc)."""
-    return None if f >= 1 else int(round(n / (1 - f)))
+    return None if f >= 1 else round(n / (1 - f))
 
 
 def bootstrap(layout: PsuLayout, replicates: int, rng: np.random.Generator,
@@ -208,6 +208,7 @@ def bootstrap(layout: PsuLayout, replicates: int, rng: np.random.Generator,
         n = psus.size
         sizes.append(n)
         perm = psus[rng.permutation(n)]
+        counts: np.ndarray
         if subsample:
             if n < 2:
                 raise DesignError(f"type='subbootstrap' needs two PSUs per stratum; stratum "

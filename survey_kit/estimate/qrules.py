@@ -100,7 +100,7 @@ def approx(positions: np.ndarray, values: np.ndarray, p: float, constant: bool =
     "constant", f=0``)."""
     order = np.argsort(positions, kind="stable")
     xs, ys = positions[order], values[order]
-    uniq, start = np.unique(xs, return_index=True)
+    uniq = np.unique(xs)
     if uniq.size < xs.size:  # tied positions: the mean of their values
         inverse = np.searchsorted(uniq, xs)
         ys = np.bincount(inverse, weights=ys) / np.bincount(inverse)

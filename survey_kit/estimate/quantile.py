@@ -16,9 +16,10 @@ Replicate designs also offer ``interval_type="quantile"``: the quantile in every
 ``svrVar`` of those, ``q -/+ t(df) sqrt(v)``.
 
 ``df`` is the domain's (R: ``degf`` of the domain subset with the rows missing the
-variable left out, which ``svyquantile(na.rm=TRUE)`` uses for the SE), or the ``df`` given (``float("inf")``: normal quantiles).  Missing values are a domain
-restriction per variable (R's ``na.rm=TRUE`` drops rows incomplete in any of the variables).
-The covariance matrix of the result holds the variances only (NaN elsewhere), as R.
+variable left out, which ``svyquantile(na.rm=TRUE)`` uses for the SE), or the ``df`` given
+(``float("inf")``: normal quantiles).  Missing values are a domain restriction per variable
+(R's ``na.rm=TRUE`` drops rows incomplete in any of the variables).  The covariance matrix
+of the result holds the variances only (NaN elsewhere), as R.
 """
 
 from __future__ import annotations
@@ -203,15 +204,15 @@ class _Parts:
             for v, d, k in np.ndindex(V, D, Q):
                 rows = self.rows(v, d)
                 low[v, d, k], high[v, d, k] = _replicate_interval(
-                    self.design, self.x[rows, v], rows, self.probs[k], est[v, d, k], qrule,
-                    crit[v, d])
+                    self.design, self.x[rows, v], rows, float(self.probs[k]),
+                    float(est[v, d, k]), qrule, float(crit[v, d]))
             return est, low, high
         p_lo, p_hi = self._cdf_limits(est, method, alpha, df, degf)
         for v, d, k in np.ndindex(V, D, Q):
             rows = self.rows(v, d)
             xs, ws = self.x[rows, v], self.w[rows]
-            low[v, d, k] = _limit(xs, ws, p_lo[v, d, k], qrule, upper=False)
-            high[v, d, k] = _limit(xs, ws, p_hi[v, d, k], qrule, upper=True)
+            low[v, d, k] = _limit(xs, ws, float(p_lo[v, d, k]), qrule, upper=False)
+            high[v, d, k] = _limit(xs, ws, float(p_hi[v, d, k]), qrule, upper=True)
         return est, low, high
 
     def _cdf_limits(self, est: np.ndarray, method: str, alpha: float, df: np.ndarray,

@@ -44,7 +44,7 @@ def _pairs(data: pd.DataFrame, numerators: Sequence[str], denominators: Sequence
     x, x_ok = variable_matrix(data, denominators)
     ii = np.tile(np.arange(len(numerators)), len(denominators))
     jj = np.repeat(np.arange(len(denominators)), len(numerators))
-    names = [f"{numerators[i]}/{denominators[j]}" for i, j in zip(ii, jj, strict=True)]
+    names = [f"{numerators[int(i)]}/{denominators[int(j)]}" for i, j in zip(ii, jj, strict=True)]
     return names, y[:, ii], x[:, jj], y_ok[:, ii] & x_ok[:, jj]
 
 
