@@ -37,6 +37,7 @@ from rsurvey_cases import (
 import survey_kit as sk
 from survey_kit.compare.contrasts import linear_contrast
 from survey_kit.design.hadamard import hadamard
+from survey_kit.estimate.qrules import weighted_quantile
 
 CHECKS: dict[str, Callable[[str], None]] = {}
 Q3 = [0.25, 0.5, 0.75]
@@ -234,6 +235,18 @@ def _quantile_equal(name: str) -> None:
         got = dclus1().quantile("ell", [0.2, 0.5, 0.9], qrule=f"hf{i}").to_frame()
         close(got["estimate"], ref["svy"], what=f"hf{i}")
         close(ref["svy"], ref["quantile"], what=f"R: hf{i} = quantile(type={i})")
+
+
+@check("quantile_exact_hits")
+def _quantile_hits(name: str) -> None:
+    for entry in case(name):
+        w = np.full(10, entry["weight"])
+        below = np.asarray(entry["p"]) < 0.1  # R's first-point slip (README): 2, not 1
+        for rule in ("math", "school"):
+            got = np.array([weighted_quantile(np.arange(1.0, 11), w, p, rule)
+                            for p in entry["p"]])
+            close(got[~below], np.asarray(entry[rule])[~below], what=f"{rule} {entry['weight']}")
+            assert (got[below] == 1).all() and (np.asarray(entry[rule])[below] == 2).all()
 
 
 @check(*(f"quantile_sim{n}_{v}{inf}{jk}" for n in (1000, 20) for v in "xy"
@@ -611,6 +624,16 @@ def test_every_case_is_checked() -> None:
 @pytest.mark.parametrize("name", sorted(set(CHECKS) - set(PENDING)))
 def test_case(name: str) -> None:
     CHECKS[name](name)
+
+
+def test_pending_certainty_stratum_is_lonely_under_fail() -> None:
+    """R: a stratum taken whole (fpc N = n = 1) is not lonely, so ``"fail"`` builds the JKn
+    design (rep_lonely_psu_fpc["fail"]); when survey_kit agrees this test fails: check the
+    case there instead."""
+    d = data("apiclus1").assign(fpc_lonely=lambda x: np.where(x["dnum"] == 413, 1, 1000))
+    assert "fail" in case("rep_lonely_psu_fpc")
+    with pytest.raises(sk.DesignError, match="413"):
+        sk.Design(d, weight="pw", strata="dnum", fpc="fpc_lonely", lonely_psu="fail")
 
 
 @pytest.mark.parametrize("name", sorted(PENDING))

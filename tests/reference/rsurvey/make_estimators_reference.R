@@ -239,6 +239,15 @@ for (n in c(1000, 20)) {
     }
   }
 }
+hits <- lapply(c(0.1, 0.3, 0.7, 1.1, 18.925), function(wv) {
+  p <- seq(0.05, 0.95, by = 0.05)
+  list(weight = wv, p = p,
+       math = sapply(p, function(pp) survey:::qrule_math(1:10, rep(wv, 10), pp)),
+       school = sapply(p, function(pp) survey:::qrule_school(1:10, rep(wv, 10), pp)))
+})
+add("quantile_exact_hits", "R/qrule.R: whether C_k = p T exactly (R accumulates cumsum/sum in long double)",
+    "survey:::qrule_math(1:10, rep(w, 10), p); survey:::qrule_school(...), w in 0.1, 0.3, 0.7, 1.1, 18.925; p = 0.05, ..., 0.95",
+    hits)
 by_quant <- function(formula, design, by, levels, quantiles, ...) {
   out <- lapply(levels, function(l) {
     sub <- design[design$variables[[by]] == l, ]
