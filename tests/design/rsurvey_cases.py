@@ -42,9 +42,13 @@ def _csv(name: str) -> pd.DataFrame:
     return pd.read_csv(REF / f"{name}.csv")
 
 
+#: The data sets of survey written by the script (``est_`` files: 17 significant digits).
+DATASETS = ("apiclus1", "apistrat", "apiclus2", "scd", "fpc")
+
+
 def data(name: str) -> pd.DataFrame:
     """A data set (apiclus1, apistrat, apiclus2, scd, fpc, quantile_sim20, ...) as a copy."""
-    return _csv(name).copy()
+    return _csv(f"est_{name}" if name in DATASETS else name).copy()
 
 
 def close(got: Any, want: Any, rtol: float = RTOL, what: str = "") -> None:

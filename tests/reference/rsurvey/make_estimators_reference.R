@@ -18,11 +18,11 @@ full_csv <- function(df, file) {  # 17 significant digits: the exact doubles R u
   }))
   write.csv(out, file, row.names = FALSE, na = "NA")
 }
-full_csv(apiclus1, "apiclus1.csv")  # the api weights are not short decimals (pw 33.846996307373047)
-full_csv(apistrat, "apistrat.csv")
-full_csv(apiclus2, "apiclus2.csv")
-full_csv(scd, "scd.csv")
-full_csv(fpc, "fpc.csv")
+full_csv(apiclus1, "est_apiclus1.csv")  # the api weights are not short decimals (pw 33.846996307373047)
+full_csv(apistrat, "est_apistrat.csv")
+full_csv(apiclus2, "est_apiclus2.csv")
+full_csv(scd, "est_scd.csv")
+full_csv(fpc, "est_fpc.csv")
 
 cases <- list()
 add <- function(name, source, call, value) {
