@@ -172,17 +172,25 @@ class Design:
     @property
     def columns(self) -> dict[str, Any]:
         """The design columns and lonely-PSU rule the design was built with."""
-        return {k: v for k, v in self._spec.items() if k != "steps"}
+        return {k: v for k, v in self._spec.items() if k not in ("steps", "unweighted")}
 
     @property
     def weighting_steps(self) -> tuple[tuple[str, dict[str, Any]], ...]:
-        """The rake/calibrate/trim calls that made the current weights from the ``weight``
-        column, in order (``(kind, arguments)``); :meth:`replicate` re-applies them."""
+        """The rake/calibrate/trim calls that made the current weights, in order (``(kind,
+        arguments)``), from the design's weights before the first of them;
+        :meth:`replicate` re-applies them."""
         return tuple(self._spec.get("steps", ()))
 
-    def _logged(self, kind: str, **arguments: Any) -> Design:
-        """The same design with one more weighting step on record."""
-        spec = {**self._spec, "steps": (*self.weighting_steps, (kind, arguments))}
+    def unweighted(self) -> np.ndarray:
+        """The weights before the first step of :attr:`weighting_steps` (the current weights
+        when there is none)."""
+        return np.array(self._spec.get("unweighted", self._weights), dtype=float)
+
+    def _logged(self, before: np.ndarray, kind: str, **arguments: Any) -> Design:
+        """The same design with one more weighting step on record (``before``: the weights
+        the step started from; the first step's are kept as the unweighted weights)."""
+        spec = {"unweighted": before, **self._spec,
+                "steps": (*self.weighting_steps, (kind, arguments))}
         return self._replace(spec=spec)
 
     def __len__(self) -> int:
@@ -343,7 +351,7 @@ class Design:
         base = self.weights.to_numpy()
         return self._apply(rake_weights(self._data, base, targets, by=by, bounds=bounds,
                                         max_iter=max_iter, tol=tol))._logged(
-            "rake", targets=targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
+            base, "rake", targets=targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
 
     def calibrate(
         self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
@@ -367,7 +375,7 @@ class Design:
         base = self.weights.to_numpy()
         return self._apply(calibrate_weights(self._data, base, targets, by=by, calfun=calfun,
                                              bounds=bounds, max_iter=max_iter, tol=tol))._logged(
-            "calibrate", targets=targets, by=by, calfun=calfun, bounds=bounds,
+            base, "calibrate", targets=targets, by=by, calfun=calfun, bounds=bounds,
             max_iter=max_iter, tol=tol)
 
     def trim(
@@ -394,7 +402,7 @@ class Design:
         return self._apply(trim_result(self._data, base, lower=lower, upper=upper,
                                        relative=relative, by=by, method=method, rerake=rerake,
                                        rerake_by=rerake_by, max_rounds=max_rounds))._logged(
-            "trim", lower=lower, upper=upper)
+            base, "trim", lower=lower, upper=upper)
 
     # -- replicate weights, ratios, quantiles ------------------------------------------------
     def replicate(self, type: str = "auto", replicates: int = 50, seed: int = 0,
@@ -405,8 +413,8 @@ class Design:
         ``"bootstrap"``, ``"subbootstrap"`` (``replicates=``, ``seed=``) or ``"auto"``
         (JKn with strata, JK1 without).  For a raked or calibrated design, every recorded
         :meth:`rake`/:meth:`calibrate` step is re-applied to each replicate, starting from
-        the ``weight`` column (R: ``rake``/``calibrate`` on ``as.svrepdesign`` of the base
-        design); see :mod:`survey_kit.design.replicate_build`.
+        the weights before the first step (R: ``rake``/``calibrate`` on ``as.svrepdesign`` of
+        the unweighted design); see :mod:`survey_kit.design.replicate_build`.
         """
         from survey_kit.design.replicate_build import replicate_design
 

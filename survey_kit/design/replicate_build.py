@@ -3,8 +3,8 @@
 The replicate multipliers (:mod:`survey_kit.design.repweights`) apply to the first-stage PSUs
 of the design.  What is re-applied for a raked or calibrated design:
 
-* the starting weights are the design's ``weight`` column (its weights before any raking or
-  calibration);
+* the starting weights are the design's weights before its first raking or calibration
+  (its ``weight`` column, or the weights its fpc implies);
 * every :meth:`Design.rake` and :meth:`Design.calibrate` call that led to the current weights
   is repeated, in order and with the same arguments (targets, ``by``, bounds, calibration
   function, tolerance), on the full-sample weights and on each replicate's weights
@@ -25,7 +25,6 @@ import numpy as np
 
 from survey_kit.design.replicate import ReplicateDesign
 from survey_kit.design.repweights import PsuLayout, replicate_factors
-from survey_kit.design.structure import check_weights
 from survey_kit.errors import DesignError
 
 if TYPE_CHECKING:
@@ -40,6 +39,8 @@ def psu_layout(design: Design) -> PsuLayout:
     first_row = np.full(P, n, dtype=np.int64)
     np.minimum.at(first_row, psu, np.arange(n, dtype=np.int64))
     strata = design.columns.get("strata")
+    if isinstance(strata, list | tuple):  # strata per stage: the first stage's
+        strata = strata[0] if strata else None
     rows = first_row[np.unique(engine.psu_stratum, return_index=True)[1]]
     labels = (np.asarray([str(v) for v in design.data[strata].to_numpy()[rows]], dtype=object)
               if strata is not None else np.array(["1"], dtype=object))
@@ -77,8 +78,7 @@ def replicate_design(design: Design, type: str = "auto", replicates: int = 50, s
     steps = _steps(design)
     layout = psu_layout(design)
     made = replicate_factors(layout, type, replicates=replicates, seed=seed, rho=rho)
-    base = check_weights(design.data, design.columns["weight"]) if steps else \
-        design.weights.to_numpy()
+    base = design.unweighted() if steps else design.weights.to_numpy()
     psu = design.engine.psu
     spec = {"type": made.type, "scale": made.scale, "rscales": made.rscales, "mse": bool(mse),
             "rho": made.rho, "psu": psu, "steps": ()}

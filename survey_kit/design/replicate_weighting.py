@@ -6,9 +6,10 @@ replicate variance reflects the weighting.  Raking uses the margins built once
 (:func:`~survey_kit.design.targets.build_margins`) and iterative proportional fitting per
 replicate (:func:`~survey_kit.design.calibration.rake_ipf`), every replicate converged to
 ``tol`` (R stops all replicates after the sweeps the full sample needed); bounded raking and
-calibration solve each replicate with :func:`~survey_kit.design.calibration.calibrate_cells`
-on the cells of the margins (the model matrix of every level of every margin: the same
-column space as the design's calibration, so the same weights).
+calibration run :func:`~survey_kit.design.weighting.calibrate_weights` (the array-level core
+of ``Design.calibrate``, numeric totals included) on each replicate's rows with a positive
+weight: rows a replicate leaves out add nothing and keep weight 0, so this is the same
+calibration.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from survey_kit.design.calibration import calibrate_cells, joint_cells, rake_ipf
-from survey_kit.design.targets import Margins, build_margins
+from survey_kit.design.calibration import rake_ipf
+from survey_kit.design.targets import build_margins
 from survey_kit.errors import WeightingError
 
 if TYPE_CHECKING:
@@ -92,36 +93,22 @@ def calibrate_replicates(design: ReplicateDesign, targets: pd.DataFrame,
     return _calibrate(design, "calibrate", arguments, {})
 
 
-def _indicators(margins: Margins) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Joint cell of each row, and per joint cell the indicators of every margin cell
-    (all levels: a redundant but equivalent basis, solved by pseudo-inverse) with their
-    (harmonised, hence consistent) totals."""
-    inverse, cells = joint_cells(margins.codes)
-    blocks = []
-    for j, totals in enumerate(margins.totals):
-        block = np.zeros((cells.shape[0], totals.size))
-        hit = cells[:, j] >= 0
-        block[np.flatnonzero(hit), cells[hit, j]] = 1.0
-        blocks.append(block)
-    return inverse, np.hstack(blocks), np.concatenate(margins.totals)
-
-
 def _calibrate(design: ReplicateDesign, kind: str, arguments: dict[str, Any],
                extra: dict[str, Any]) -> ReplicateDesign:
     from survey_kit.design.weighting import calibrate_weights
 
     options = {k: v for k, v in arguments.items() if k != "targets"} | extra
+    targets = arguments["targets"]
     weights, rep = design.arrays()
-    main = calibrate_weights(design.data, weights, arguments["targets"], **options)
-    margins = build_margins(design.data, weights, arguments["targets"], arguments["by"])
-    inverse, X, totals = _indicators(margins)
-    bounds = options["bounds"] if options["bounds"] is not None else (-np.inf, np.inf)
+    main = calibrate_weights(design.data, weights, targets, **options)
 
     def adjust(base: np.ndarray) -> np.ndarray:
-        W = np.bincount(inverse, weights=base, minlength=X.shape[0])
-        result = calibrate_cells(X, W, totals, calfun=options["calfun"], bounds=bounds,
-                                 max_iter=options["max_iter"], tol=options["tol"])
-        return base * result.g[inverse]
+        # rows a replicate leaves out keep weight 0: calibrate the others (the same solution)
+        keep = base > 0
+        out = np.zeros_like(base)
+        out[keep] = calibrate_weights(design.data.iloc[np.flatnonzero(keep)], base[keep],
+                                      targets, **options).weights
+        return out
 
     return _finish(design, main.weights, _each_replicate(rep, adjust), main.report, kind,
                    arguments)

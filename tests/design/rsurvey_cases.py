@@ -140,8 +140,8 @@ def dclus2() -> sk.Design:
 @cache
 def scd(fpc: bool) -> sk.Design:
     """``svydesign(data=scd, prob=~1, id=~ambulance, strata=~ESA, nest=TRUE[, fpc=rep(5,6)])``."""
-    d = data("scd").assign(fpc5=5)
-    return sk.Design(d, strata="ESA", psu="ambulance", fpc="fpc5" if fpc else None)
+    d = data("scd").assign(fpc5=5, one=1.0)
+    return sk.Design(d, weight="one", strata="ESA", psu="ambulance", fpc="fpc5" if fpc else None)
 
 
 def supplied(frame: pd.DataFrame, **kw: Any) -> sk.ReplicateDesign:

@@ -90,9 +90,9 @@ def test_bootstrap_with_fpc_draws_without_replacement_and_keeps_certainty_strata
     """R's bootweights with an fpc: n_h PSUs drawn without replacement from the PSUs
     repeated to N_h; a stratum taken whole is always drawn once."""
     d = pd.DataFrame({"h": [1] * 4 + [2] * 3, "p": [1, 2, 3, 4, 5, 6, 7],
-                      "N": [6] * 4 + [3] * 3, "y": np.arange(7.0)})
-    rep = sk.Design(d, strata="h", psu="p", fpc="N").replicate("bootstrap", replicates=200,
-                                                               seed=5)
+                      "N": [6] * 4 + [3] * 3, "w": 1.0, "y": np.arange(7.0)})
+    rep = sk.Design(d, weight="w", strata="h", psu="p", fpc="N").replicate(
+        "bootstrap", replicates=200, seed=5)
     counts = rep.arrays()[1]
     np.testing.assert_array_equal(counts[:4].sum(axis=0), 4)
     assert counts[:4].max() == 2  # N = 6 = 4 + 2: two PSUs have a second copy
@@ -179,7 +179,8 @@ def test_design_replicate_redoes_recorded_steps_and_refuses_trimmed_weights() ->
     trimmed = raked.trim(upper=60)
     with pytest.raises(sk.DesignError, match="trimmed"):
         trimmed.replicate("JK1")
-    assert "steps" not in raked.columns
+    assert "steps" not in raked.columns and "unweighted" not in raked.columns
+    np.testing.assert_array_equal(twice.unweighted(), dclus1().weights.to_numpy())
 
 
 def test_a_replicate_without_weight_in_a_margin_cell_fails_naming_the_replicate() -> None:

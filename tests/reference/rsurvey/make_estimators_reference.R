@@ -489,6 +489,12 @@ add("rep_clus2", "survey_kit: apiclus2, first-stage JK1 (as.svrepdesign uses the
          total_na = stat_out(svytotal(~enroll, rclus2, na.rm = TRUE)),
          total_na_degf = degf(subset(rclus2, !is.na(enroll))), degf = degf(rclus2)))
 
+dclus2f <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
+rclus2f <- suppressWarnings(as.svrepdesign(dclus2f))
+add("rep_clus2_twostage_fpc", "man/svyrecvar.Rd design dclus2 (two stages with fpc); as.svrepdesign keeps the first stage's fpc and the weights of both stages",
+    "rclus2 <- as.svrepdesign(svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=apiclus2)); svymean(~api00); svyratio(~api00, ~api99)",
+    list(design = rep_info(rclus2f), mean = stat_out(svymean(~api00, rclus2f)),
+         ratio = ratio_out(svyratio(~api00, ~api99, rclus2f))))
 exact <- function(x) {  # doubles as 17 significant digits (jsonlite stops at 15)
   if (is.list(x)) return(lapply(x, exact))
   if (is.double(x)) {
