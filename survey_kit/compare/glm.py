@@ -154,12 +154,8 @@ def glm(
     0  (Intercept)    1.2857
     1            x    0.8857
     """
-    from survey_kit.design.replicate import ReplicateDesign
-
-    if isinstance(design, ReplicateDesign):  # refit per replicate (R: svyglm on svrepdesign)
-        from survey_kit.compare.glm_replicate import glm_replicate
-
-        return glm_replicate(design, formula, family, level)
+    if hasattr(design, "fit_glm"):  # a ReplicateDesign refits per replicate (svrepglm)
+        return design.fit_glm(formula, family, level)  # type: ignore[union-attr,no-any-return]
     if family not in FAMILIES:
         raise EstimationError(f"family={family!r}; expected one of {', '.join(FAMILIES)}")
     check_level(level)

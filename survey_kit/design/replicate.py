@@ -18,6 +18,7 @@ from survey_kit.estimate.replicate import rank_patterns, rows_rank
 from survey_kit.estimate.result import Estimate
 
 if TYPE_CHECKING:
+    from survey_kit.compare.glm import GlmResult
     from survey_kit.design.diagnostics import WeightingReport
 
 #: R's ``svrepdesign`` types (plus survey_kit's own ``subbootstrap``).
@@ -369,6 +370,13 @@ class ReplicateDesign:
 
         return design_quantiles(self, as_list(variables), q, as_list(by), level, qrule,
                                 interval_type, df)
+
+    def fit_glm(self, formula: str, family: str = "gaussian", level: float = 0.95) -> GlmResult:
+        """The model fitted with the full-sample weights and refitted with every replicate's
+        (R: ``svyglm`` on a replicate design); used by :func:`survey_kit.glm`."""
+        from survey_kit.compare.glm_replicate import glm_replicate
+
+        return glm_replicate(self, formula, family, level)
 
     # -- weighting -----------------------------------------------------------------------
     def rake(self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
