@@ -33,6 +33,7 @@ import pandas as pd
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.distributions import beta_ppf, t_ppf
 from survey_kit.estimate.domain_table import check_level
+from survey_kit.estimate.estimators import df_notes
 from survey_kit.estimate.qrules import check_qrule, weighted_quantile
 from survey_kit.estimate.ratio import taylor_counts
 from survey_kit.estimate.replicate import (
@@ -245,6 +246,7 @@ def _estimate(variables: Sequence[str], keys: pd.DataFrame, probs: np.ndarray,
     table["ci_high"] = high.ravel()
     table["df"] = np.repeat(df.ravel(), Q)
     table["n"] = np.repeat(n.ravel(), Q).astype(np.int64)
+    table["note"] = df_notes(table["df"].to_numpy())
     vcov = np.full((table.shape[0], table.shape[0]), np.nan)
     np.fill_diagonal(vcov, table["se"].to_numpy() ** 2)
     return Estimate("quantile", tuple(variables), tuple(keys.columns), table, vcov, design_df,

@@ -128,7 +128,7 @@ def replicate_ratio(design: ReplicateDesign, numerators: Sequence[str],
     thetas = ratio_of(_domain_totals(member, y, rep, D).T, _domain_totals(member, x, rep, D).T)
     vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
     n = np.asarray(member.T @ (w > 0).astype(float)).ravel()
-    _, psus = column_counts(design, member)
+    _, psus = column_counts(design, member, df=False)
     df = np.tile(domain_degf(design, domain, D), len(names))
     table = _table(names, keys, est, vcov, df, n, psus, level)
     return Estimate("ratio", tuple(names), tuple(keys.columns), table, vcov, design.df, level)

@@ -126,14 +126,21 @@ def srs_variance(sums: ReplicateSums) -> np.ndarray:
 
 def rank_patterns(rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct directions of the rows of ``rep``: ``(U, pattern per row)``; ``-1`` for a row
-    of zeros.  The rank of any set of rows is the rank of their patterns' rows of ``U``."""
-    total = np.abs(rep).sum(axis=1)
-    nonzero = total > 0
-    scaled = rep[nonzero] / total[nonzero, None]
-    uniq, inverse = np.unique(scaled, axis=0, return_inverse=True)
+    of zeros.  The rank of any set of rows is the rank of their patterns' rows of ``U``.
+
+    Rows are scaled to a largest entry of 1 and rounded to 12 decimals, so that the rows of
+    one PSU (multiples of one another) share a pattern despite rounding; directions closer
+    than that do not change a rank taken at tolerance ``1e-5``.  Equal rows are found through
+    one fixed random projection per row (a sort of ``n`` numbers, not of ``n`` rows).
+    """
+    top = np.abs(rep).max(axis=1)
+    nonzero = top > 0
+    scaled = np.round(rep[nonzero] / top[nonzero, None], 12)
+    key = scaled @ np.random.default_rng(20240611).standard_normal(rep.shape[1])
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     pattern = np.full(rep.shape[0], -1, dtype=np.int64)
     pattern[nonzero] = inverse.ravel()
-    return uniq, pattern
+    return scaled[first], pattern
 
 
 def rows_rank(U: np.ndarray, pattern: np.ndarray, rows: np.ndarray) -> int:

@@ -45,20 +45,21 @@ def domain_degf(design: ReplicateDesign, domain: np.ndarray, n_domains: int) -> 
                     dtype=float)
 
 
-def column_counts(design: ReplicateDesign, member: sp.csr_matrix) -> tuple[np.ndarray,
-                                                                             np.ndarray]:
+def column_counts(design: ReplicateDesign, member: sp.csr_matrix, df: bool = True
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Per column of a membership matrix (rows with a value in a domain): ``degf`` of those
-    rows and their PSU count."""
+    rows (NaN unless ``df``) and their PSU count."""
     csc = member.tocsc()
     n = member.shape[0]
-    df = np.empty(member.shape[1])
-    psus = np.empty(member.shape[1])
+    dfs = np.full(member.shape[1], np.nan)
+    psus = np.zeros(member.shape[1])
     for k in range(member.shape[1]):
         rows = np.zeros(n, dtype=bool)
         rows[csc.indices[csc.indptr[k] : csc.indptr[k + 1]]] = True
-        df[k] = design.degf(rows) if rows.any() else np.nan
-        psus[k] = design.n_psu(rows) if rows.any() else 0
-    return df, psus
+        if rows.any():
+            dfs[k] = design.degf(rows) if df else np.nan
+            psus[k] = design.n_psu(rows)
+    return dfs, psus
 
 
 def _replicates(design: ReplicateDesign, variables: Sequence[str], by: Sequence[str],
@@ -89,7 +90,7 @@ def replicate_means(design: ReplicateDesign, variables: Sequence[str], by: Seque
     vcov = replicate_vcov(thetas, est, design.scale, design.rscales, design.mse)
     var = np.diag(vcov)
     se = np.where(sums.n == 0, np.nan, np.sqrt(np.maximum(var, 0.0)))
-    _, psus = column_counts(design, sums.rows)
+    _, psus = column_counts(design, sums.rows, df=False)
     domain, _ = design.domains(by)
     df = np.tile(domain_degf(design, domain, len(keys)), len(variables))
     low, high = wald_limits(est, se, df, level)
