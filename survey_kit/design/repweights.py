@@ -32,6 +32,7 @@ numbers: the replicates are a different random set than R's, with the same distr
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,6 +182,9 @@ def brr(layout: PsuLayout, rho: float = 0.0) -> ReplicateFactors:
                           "use 'JK1' or 'bootstrap' for an unstratified design")
     if not 0 <= rho < 1:
         raise DesignError(f"Fay's rho must be in [0, 1), got {rho!r}")
+    if (layout.fraction < 1).any():
+        warnings.warn("BRR/Fay replicates ignore the finite population correction (as R)",
+                      stacklevel=4)
     halves, pseudo, upto = _half_samples(layout)
     H = hadamard(upto)
     pick = H[1 : upto + 1, :][pseudo, :]  # (P, R): 0 -> first half-sample column

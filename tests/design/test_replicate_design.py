@@ -56,6 +56,8 @@ def test_brr_half_samples_are_balanced() -> None:
         kept = strata[factors[:, r] == 2]
         assert sorted(kept.tolist()) == sorted(np.unique(strata).tolist())
     np.testing.assert_allclose(factors.mean(axis=1), 1.0)  # each PSU in half the replicates
+    with pytest.warns(UserWarning, match="finite population correction"):
+        scd(True).replicate("BRR")
     fay = scd(False).replicate("Fay", rho=0.3)
     assert set(np.round(np.unique(fay.arrays()[1]), 12)) == {0.3, 1.7}
     assert fay.scale == pytest.approx(1 / (4 * 0.7**2))
