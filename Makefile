@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/survey-kit demo --out reports/out
 
 lint: $(STAMP)
-	$(BIN)/ruff check survey_kit tests benchmarks
+	$(BIN)/ruff check survey_kit tests benchmarks tools
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -38,6 +38,7 @@ from survey_kit.estimate import Estimate
 from survey_kit.io import read_data, read_margins, write_sav
 from survey_kit.respondents import (
     ValidationReport,
+    blank_missing_codes,
     cronbach_alpha,
     item_rest_correlations,
     reliability_table,
@@ -67,6 +68,7 @@ __all__ = [
     "WeightingError",
     "__version__",
     "banner_letters",
+    "blank_missing_codes",
     "chisq",
     "compare",
     "cronbach_alpha",

@@ -22,6 +22,8 @@ import pandas as pd
 
 from survey_kit.errors import SurveyKitError
 from survey_kit.io import read_data
+from survey_kit.respondents import Thresholds, ValidationLimitError, validate
+from survey_kit.scaffold import command as init_command
 from survey_kit.spec import load_questionnaire
 
 PROG = "survey-kit"
@@ -76,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args._handler(args)
     except SystemExit as exc:  # argparse: --help or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except ValidationLimitError as exc:  # too many invalid answers or rejected rows
+        print(exc.report.summary(), file=sys.stderr)
+        return EXIT_PROBLEMS
     except (SurveyKitError, OSError) as exc:
         message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
@@ -84,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", metavar="DATA", help="data file (.sav, .csv, .xlsx, .parquet)")
+    parser.add_argument("data", metavar="DATA", help="data file (.sav, .csv, .tsv, .csv.gz, "
+                        ".xlsx, .parquet, or a .zip holding one)")
     parser.add_argument(
         "--questionnaire", "-q", required=True, metavar="NAME",
         help="bundled questionnaire name (tryghed_trivsel, livsmestring) or a YAML path",
@@ -95,21 +101,33 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--id-column", default="resp_id", metavar="NAME",
-        help="respondent id column checked for blanks and duplicates (default: resp_id)",
+        help="respondent id column (read as text) checked for blanks and duplicates "
+             "(default: resp_id)",
     )
+    limits = Thresholds()
+    parser.add_argument("--max-blank-share", type=float, default=limits.max_blank_share,
+                        metavar="SHARE", help="share of an item's answers that may be blanked "
+                        f"as invalid (default: {limits.max_blank_share})")
+    parser.add_argument("--max-reject-share", type=float, default=limits.max_reject_share,
+                        metavar="SHARE", help="share of the rows that may be rejected "
+                        f"(default: {limits.max_reject_share})")
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    """Validate DATA; exit 0 when clean, else write the rejects CSV and exit 1."""
+    """Validate DATA and print the summary; exit 0 when clean, else write the rejects CSV
+    and exit 1 (the summary's last line says whether the limits hold)."""
     questionnaire = load_questionnaire(args.questionnaire)
     data_path = Path(args.data)
-    report = questionnaire.validate(read_data(data_path), id_column=args.id_column)
+    data = read_data(data_path, text_columns=[args.id_column], row_column="source_row")
+    report = validate(questionnaire, data, id_column=args.id_column,
+                      max_blank_share=args.max_blank_share,
+                      max_reject_share=args.max_reject_share)
+    print(report.summary())
     if report.ok:
-        print(f"{data_path}: {report.summary()}")
         return EXIT_OK
     target = Path(args.rejects) if args.rejects else default_rejects_path(data_path)
     write_csv_atomic(report.rejects, target)
-    print(f"{data_path}: {report.summary()}; rejects written to {target}")
+    print(f"rejects written to {target}")
     return EXIT_PROBLEMS
 
 
@@ -202,6 +220,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+register(Command("init", init_command.HELP, init_command.init_arguments, init_command.run_init))
 register(Command("run", "run the annual processing described by a configuration file",
                  _run_arguments, _run_run))
 register(Command("demo", "run the annual processing of both surveys on the bundled demo data",

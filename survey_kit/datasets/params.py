@@ -1,11 +1,11 @@
 """Calibrated parameters of the demo tryghedsmåling generator.
 
-The values were found offline by ``python -m survey_kit.datasets.calibrate`` (see that
-module): for every dimension and group x round it solves for the dimension level
+The values were found offline by ``tools/demo_calibration/calibrate.py`` (see that
+script): for every dimension and group x round it solves for the dimension level
 ``gamma`` and the headline-item shift ``delta`` so that, over the population the frame
 describes, the share positive on the published headline item equals
 ``published_targets.csv`` and the expected 0-1 dimension score equals the level in
-:data:`survey_kit.datasets.calibrate.DIMENSION_TARGETS`, which encode the significance
+``DIMENSION_TARGETS`` of that script, which encode the significance
 pattern of FACTS.md (equal where VIVE found no difference).  They are plain model
 parameters: the data are simulated from them, never written to match the figures.
 """

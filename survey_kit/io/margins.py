@@ -12,6 +12,7 @@ from survey_kit.errors import DataValidationError
 from survey_kit.io.readers import read_data
 
 MARGIN_COLUMNS = ("variable", "level", "total")
+_ROW = "__source_row__"
 
 
 def read_margins(
@@ -41,7 +42,9 @@ def read_margins(
         Naming the file and the line/row, column, group or variable at fault.
     """
     path = Path(path)
-    data = read_data(path)
+    data = read_data(path, row_column=_ROW)
+    rows = data.pop(_ROW).to_numpy()
+    data.attrs["rows"] = tuple(int(r) for r in rows)
     missing = [c for c in MARGIN_COLUMNS if c not in data.columns]
     if missing:
         raise DataValidationError(
@@ -54,6 +57,7 @@ def read_margins(
     if check_totals:
         _check_consistent(path, data, groups)
     data.attrs["source"] = str(path)
+    data.attrs.pop("rows", None)
     return data
 
 
@@ -73,10 +77,12 @@ def _by_columns(path: Path, data: pd.DataFrame, by: Sequence[str] | None) -> lis
 
 
 def _place(path: Path, data: pd.DataFrame, position: int) -> str:
-    """'<file>, line N' for CSV (header = line 1), else '<file>, row N'."""
+    """'<file>, line N' for CSV, else '<file>, row N': the row as the file shows it (header
+    and title rows counted; the case number for SPSS and Parquet)."""
+    number = data.attrs["rows"][position]
     if data.attrs.get("format", path.suffix.lstrip(".")) == "csv":
-        return f"{path}, line {position + 2}"
-    return f"{path}, row {position + 1}"
+        return f"{path}, line {number}"
+    return f"{path}, row {number}"
 
 
 def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:

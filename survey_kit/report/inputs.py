@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import DataValidationError
+from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
 
 ESTIMATE_COLUMNS: tuple[str, ...] = (
     "variable", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n",
@@ -156,7 +157,7 @@ def variables_from_labels(
         Ids of 0/1 indicators (shown as percentages); the rest are scores.
     descriptions : Mapping[str, str], optional
         Id -> one-sentence description; defaults to
-        :data:`survey_kit.report.text.DIMENSION_DESCRIPTIONS` where known.
+        :data:`survey_kit.report.descriptions.DIMENSION_DESCRIPTIONS` where known.
 
     Examples
     --------
@@ -164,8 +165,6 @@ def variables_from_labels(
     >>> [(x.id, x.kind) for x in v]
     [('tillid', 'score'), ('tryg', 'share')]
     """
-    from survey_kit.report.text import DIMENSION_DESCRIPTIONS
-
     share_ids = set(shares)
     desc = dict(DIMENSION_DESCRIPTIONS) if descriptions is None else dict(descriptions)
     return tuple(

@@ -11,27 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from survey_kit.report.descriptions import DIMENSION_DESCRIPTIONS
 from survey_kit.report.escape import fmt_dec, fmt_pct, join_danish
 from survey_kit.report.inputs import VariableInfo
-
-DIMENSION_DESCRIPTIONS: dict[str, str] = {
-    "oplevet_tryghed": "Hvor trygt man føler sig i sit boligområde og i sit hjem.",
-    "social_sammenhaengskraft": "Om naboerne kender hinanden, hjælper hinanden og stoler på "
-                                "hinanden.",
-    "kollektiv_handlekraft": "Om beboerne vil gøre noget sammen, når der sker noget, som er til "
-                             "gene i området.",
-    "tillid": "Hvor meget man stoler på politiet, domstolene og politikerne.",
-    "tilfredshed": "Hvor glad man er for at bo i sit boligområde.",
-    "livskvalitet": "Hvor godt man synes, man har det med sit liv.",
-    "index": "Et samlet mål, som lægger de seks dimensioner sammen.",
-    "skoleglaede": "Om den unge er glad for at gå i skole og føler sig tryg der.",
-    "faglig_selvvurdering": "Hvor godt den unge selv synes, det går med skolen.",
-    "fravaer": "Hvor lidt den unge er væk fra skolen (højere betyder mindre fravær).",
-    "faellesskab": "Om den unge føler sig som en del af et fællesskab.",
-    "ensomhed": "Hvor sjældent den unge føler sig ensom (højere betyder mindre ensom).",
-    "livstilfredshed": "Hvor tilfreds den unge er med sit liv og med sig selv.",
-}
-"""One short sentence per dimension id, for resident summaries."""
 
 ADJUST_METHOD_TEXT: dict[str, str] = {
     "holm": "Holms metode",

@@ -34,40 +34,64 @@ class Segment:
 
 @dataclass(frozen=True)
 class Rounds:
-    """The survey round of each row (None without a ``year`` column) and unknown rounds."""
+    """The survey round of each row (None without a ``year`` column) and unknown rounds.
+
+    ``variant_years`` is the declared round whose item variants each row uses (the latest
+    declared round for a round the spec does not list); ``undeclared`` the rounds in the
+    data that the spec does not list but reads that way.
+    """
 
     years: np.ndarray | None
     unknown: np.ndarray
+    variant_years: np.ndarray | None = None
+    undeclared: tuple[int, ...] = ()
 
 
 def read_rounds(questionnaire: Questionnaire, data: pd.DataFrame) -> Rounds:
-    """Survey round per row; rows whose year is not a declared round are flagged unknown.
+    """Survey round per row.  A round the spec does not list is read as the latest listed
+    round (``unknown_rounds: latest``, the default) or flagged unknown (``reject``); a
+    missing year is unknown when the spec lists rounds.
 
     Examples
     --------
     >>> from survey_kit.spec import load_questionnaire
     >>> q = load_questionnaire("tryghed_trivsel")
-    >>> read_rounds(q, pd.DataFrame({"year": [2018, 2019, None]})).unknown
-    array([False,  True,  True])
+    >>> r = read_rounds(q, pd.DataFrame({"year": [2018, 2024, None]}))
+    >>> r.unknown.tolist(), r.variant_years.tolist()[:2], r.undeclared
+    ([False, False, True], [2018.0, 2021.0], (2024,))
     """
     if YEAR_COLUMN not in data.columns:
         return Rounds(None, np.zeros(len(data), dtype=bool))
     years = pd.to_numeric(data[YEAR_COLUMN], errors="coerce").to_numpy(dtype=float)
     if not questionnaire.rounds:
-        return Rounds(years, np.zeros(len(data), dtype=bool))
-    return Rounds(years, ~np.isin(years, questionnaire.rounds))
+        return Rounds(years, np.zeros(len(data), dtype=bool), years)
+    declared = np.isin(years, questionnaire.rounds)
+    other = ~declared & ~np.isnan(years)
+    if questionnaire.unknown_rounds == "reject":
+        return Rounds(years, ~declared, years)
+    variant = np.where(other, float(max(questionnaire.rounds)), years)
+    undeclared = tuple(int(y) for y in np.unique(years[other]))
+    return Rounds(years, np.isnan(years), variant, undeclared)
 
 
 def segments(item: Item, rounds: Rounds) -> list[Segment]:
     """The column and recode that each row of ``item`` is read from (rows of unknown
-    rounds are left out; empty segments are dropped)."""
+    rounds and of rounds where the item was not asked are left out; empty segments are
+    dropped)."""
     keep = ~rounds.unknown
+    if rounds.years is not None and (item.new_in is not None or item.dropped_in is not None):
+        asked = np.array([item.asked_in(y) for y in np.unique(rounds.years)])
+        asked_rows = np.isin(rounds.years, np.unique(rounds.years)[asked])
+        if len(asked_rows) and not asked_rows.any():
+            return []  # not asked in any round of the data: its column is not needed
+        keep = keep & asked_rows
     if rounds.years is None or not item.variants:
         return [Segment(item.id, keep)]
+    variant_years = rounds.years if rounds.variant_years is None else rounds.variant_years
     out = []
     default = keep.copy()
     for variant in item.variants:
-        rows = keep & np.isin(rounds.years, variant.years)
+        rows = keep & np.isin(variant_years, variant.years)
         default &= ~rows
         column = variant.column or item.id
         out.append(Segment(column, rows, variant.recode, variant.years))

@@ -1,18 +1,26 @@
 """Checking respondent data against a questionnaire: every problem in one report.
 
-A missing item column is a structural problem and raises :class:`DataValidationError`
-(no row can be checked without it).  Every other problem is one row of
-``ValidationReport.rejects``; a row with at least one problem is left out of
-``ValidationReport.valid``.  Blank answers are item nonresponse, not problems.
+An invalid answer (a code the spec does not declare, text that is neither a number nor a
+label of the item's scale, a value outside or between the codes of a numeric scale) is
+*blanked*: the cell is missing in ``report.valid``, the problem is one row of
+``report.rejects`` with ``action == "blanked"``, and the respondent stays.  A row is
+*rejected* as a whole only when it cannot be used: its id is blank or repeats an earlier
+one, its survey round is not one of the spec's, a column the caller requires (e.g. the
+weight) is blank, or the caller marks it unusable.  Answers given as label text
+(``"Tryg"``) are read as their codes.  A missing item column is structural and raises
+:class:`DataValidationError`.  Blank answers are item nonresponse, not problems.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from survey_kit.errors import DataValidationError
+from survey_kit.respondents.answers import label_codes, raw_codes
 from survey_kit.respondents.recode import (
     YEAR_COLUMN,
     Rounds,
@@ -23,87 +31,89 @@ from survey_kit.respondents.recode import (
     segments,
     to_codes,
 )
+from survey_kit.respondents.report import (
+    BLANKED,
+    COUNT_COLUMNS,
+    REJECT_COLUMNS,
+    REJECTED,
+    Thresholds,
+    ValidationLimitError,
+    ValidationReport,
+)
 from survey_kit.spec.model import Item, Questionnaire
 
-REJECT_COLUMNS = ("row", "column", "value", "reason", "problem")
+__all__ = ["REJECT_COLUMNS", "Thresholds", "ValidationLimitError", "ValidationReport", "validate"]
+SOURCE_COLUMNS = ("source_file", "source_row")
 
 
-@dataclass(frozen=True, eq=False)
-class ValidationReport:
-    """Result of :func:`validate`.
+@dataclass
+class _Cells:
+    """What the item checks found, per data column (masks over all data rows)."""
 
-    Attributes
-    ----------
-    valid : DataFrame
-        The rows without problems, unchanged, with their original index.
-    rejects : DataFrame
-        One row per problem: ``row`` (index label), ``column``, ``value`` (as read),
-        ``reason`` (what was expected), ``problem`` (a short kind) and, when the data has
-        the id column, ``id``.
-    n_rows : int
-        Number of rows checked.
-    questionnaire : str
-        Name of the questionnaire.
-    """
+    n: int
+    invalid: dict[str, np.ndarray] = field(default_factory=dict)
+    answered: dict[str, np.ndarray] = field(default_factory=dict)
+    mapped: dict[str, np.ndarray] = field(default_factory=dict)
+    info: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
-    valid: pd.DataFrame
-    rejects: pd.DataFrame
-    n_rows: int
-    questionnaire: str
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem was found."""
-        return self.rejects.empty
-
-    @property
-    def rejected_rows(self) -> pd.Index:
-        """Index labels of the rows with at least one problem."""
-        return pd.Index(self.rejects["row"].unique())
-
-    def problem_counts(self) -> dict[str, int]:
-        """Number of problems of each kind, most frequent first."""
-        return {str(k): int(v) for k, v in self.rejects["problem"].value_counts().items()}
-
-    def summary(self) -> str:
-        """One line: rows checked, valid and rejected, problems by kind."""
-        head = f"{self.questionnaire}: {self.n_rows} rows"
-        if self.ok:
-            return f"{head}, all valid"
-        kinds = ", ".join(f"{n} {kind}" for kind, n in self.problem_counts().items())
-        return (
-            f"{head}, {len(self.valid)} valid, {len(self.rejected_rows)} rejected "
-            f"({len(self.rejects)} problems: {kinds})"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The rejects table (a copy)."""
-        return self.rejects.copy()
+    def add(self, column: str, item: Item, answered: np.ndarray, invalid: np.ndarray,
+            mapped: np.ndarray) -> None:
+        empty = np.zeros(self.n, dtype=bool)
+        self.invalid[column] = self.invalid.get(column, empty) | invalid
+        self.answered[column] = self.answered.get(column, empty) | answered
+        known = self.mapped.get(column, np.full(self.n, np.nan))
+        self.mapped[column] = np.where(np.isnan(mapped), known, mapped)
+        self.info.setdefault(column, (item.id, item.scale.id, _expected_codes(item)))
 
 
 def validate(
-    questionnaire: Questionnaire, data: pd.DataFrame, id_column: str = "resp_id"
+    questionnaire: Questionnaire,
+    data: pd.DataFrame,
+    id_column: str = "resp_id",
+    *,
+    required: Mapping[str, str] | Sequence[str] = (),
+    unusable: Mapping[str, pd.Series | np.ndarray] | None = None,
+    map_labels: bool = True,
+    max_blank_share: float = Thresholds.max_blank_share,
+    max_reject_share: float = Thresholds.max_reject_share,
 ) -> ValidationReport:
-    """Check every item column, the survey round and the respondent id.
+    """Check every item answer, the survey round, the respondent id and required columns.
 
     Parameters
     ----------
     questionnaire
         The spec to check against.
     data
-        Raw data, one row per respondent; columns not in the spec pass through.
+        Raw data, one row per respondent; columns not in the spec pass through.  With
+        ``source_row`` (and ``source_file``) columns (``read_data(..., row_column=
+        "source_row")``) the rejects and the summary name the row in the file.
     id_column
-        Respondent id column; checked for blanks and duplicates when present (every
-        occurrence after the first is rejected).
+        Respondent id column; a blank or repeated id rejects the row (every occurrence
+        after the first).  Ids are compared as text (``1`` and ``1.0`` are the same
+        respondent, ``01`` another).
+    required
+        Columns every usable row needs (e.g. the weight): a mapping column -> role
+        (``{"design_weight": "weight"}``) or a list of columns; a blank rejects the row,
+        an absent column raises.
+    unusable
+        Rows the caller marks as unusable: reason -> boolean mask (aligned with
+        ``data``); such rows are rejected with that reason.
+    map_labels
+        Read text answers that are labels of the item's scale as their codes.
+    max_blank_share, max_reject_share
+        Limits kept in the report for :meth:`ValidationReport.failures`: the share of an
+        item column's answers that may be blanked, and of the rows that may be rejected.
 
     Returns
     -------
     ValidationReport
+        ``valid`` (kept rows, original index, invalid answers blanked), ``rejects`` (one
+        row per problem), ``summary()``.
 
     Raises
     ------
     DataValidationError
-        An item column required by the spec is missing (all are named).
+        An item column required by the spec, or a ``required`` column, is missing.
 
     Examples
     --------
@@ -113,19 +123,65 @@ def validate(
     >>> raw["resp_id"] = [1, 2, 2]
     >>> raw.loc[0, "ot1_tryg_omraade"] = 7
     >>> report = validate(q, raw)
-    >>> report.summary()
-    'tryghed_trivsel: 3 rows, 1 valid, 2 rejected (2 problems: 1 unknown_code, 1 duplicate_id)'
+    >>> len(report.valid), report.rejects[["row", "problem", "action"]].values.tolist()
+    (2, [[0, 'unknown_code', 'blanked'], [2, 'duplicate_id', 'rejected']])
+    >>> report.valid["ot1_tryg_omraade"].tolist()
+    [nan, 1.0]
     """
     rounds = read_rounds(questionnaire, data)
     check_columns(questionnaire, data, rounds)
-    found = [_year_problems(data, rounds, questionnaire.rounds)]
-    found += [_id_problems(data, id_column)]
-    found += [_item_problems(data, item, seg) for item in questionnaire.items
-              for seg in segments(item, rounds)]
-    rejects = _assemble(data, [f for f in found if f is not None], id_column)
-    bad = np.zeros(len(data), dtype=bool)
-    bad[rejects.pop("_position").to_numpy(dtype=int)] = True
-    return ValidationReport(data.loc[~bad], rejects, len(data), questionnaire.name)
+    roles = _roles(data, required)
+    cells = _Cells(len(data))
+    found = [_year_problems(data, rounds, questionnaire.rounds), _id_problems(data, id_column)]
+    found += [_required_problems(data, column, role) for column, role in roles.items()]
+    found += [_unusable_problems(data, reason, mask) for reason, mask in (unusable or {}).items()]
+    row_level = pd.concat([f for f in found if f is not None] or [_empty()], ignore_index=True)
+    found += [_item_problems(data, item, seg, cells, map_labels)
+              for item in questionnaire.items for seg in segments(item, rounds)]
+    rejected = np.zeros(len(data), dtype=bool)
+    rejected[row_level["_position"].to_numpy(dtype=int)] = True
+    rejects = _assemble(data, [f for f in found if f is not None], id_column, rejected)
+    return ValidationReport(
+        _valid_frame(data, rejected, cells), rejects, len(data), questionnaire.name,
+        counts=_counts(cells, rejected), mapped=_n_mapped(cells, rejected),
+        thresholds=Thresholds(max_blank_share, max_reject_share),
+        source=data.attrs.get("source"), files=_files(data),
+        notes=round_notes(questionnaire, rounds),
+    )
+
+
+def round_notes(questionnaire: Questionnaire, rounds: Rounds) -> tuple[str, ...]:
+    """One line per data round the spec does not list, saying how its items are read.
+
+    Examples
+    --------
+    >>> from survey_kit.spec import load_questionnaire
+    >>> q = load_questionnaire("tryghed_trivsel")
+    >>> round_notes(q, read_rounds(q, pd.DataFrame({"year": [2021, 2024]})))[0]
+    "round 2024 is not among the rounds of questionnaire 'tryghed_trivsel' (2018, 2021): \
+its items are read as in 2021, the latest; add it to 'rounds:' in the spec to say so there"
+    """
+    if not rounds.undeclared:
+        return ()
+    listed = ", ".join(map(str, questionnaire.rounds))
+    latest = max(questionnaire.rounds)
+    return tuple(
+        f"round {year} is not among the rounds of questionnaire {questionnaire.name!r} "
+        f"({listed}): its items are read as in {latest}, the latest; add it to 'rounds:' in "
+        "the spec to say so there" for year in rounds.undeclared)
+
+
+def _roles(data: pd.DataFrame, required: Mapping[str, str] | Sequence[str]) -> dict[str, str]:
+    roles = dict(required) if isinstance(required, Mapping) else {c: c for c in required}
+    absent = [c for c in roles if c not in data.columns]
+    if absent:
+        shown = ", ".join(f"{c!r} ({roles[c]})" for c in absent)
+        raise DataValidationError(f"data lacks required column(s) {shown}")
+    return roles
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"_position": pd.Series(dtype=int)})
 
 
 def _frame(
@@ -134,7 +190,8 @@ def _frame(
     positions = np.flatnonzero(mask)
     if positions.size == 0:
         return None
-    values = data[column].iloc[positions].to_numpy(dtype=object)
+    values = (data[column].iloc[positions].to_numpy(dtype=object) if column in data.columns
+              else np.full(positions.size, None, dtype=object))
     reasons = reason if isinstance(reason, str) else reason.to_numpy(dtype=object)
     return pd.DataFrame(
         {"_position": positions, "column": column, "value": values, "reason": reasons,
@@ -146,20 +203,33 @@ def _year_problems(
     data: pd.DataFrame, rounds: Rounds, declared: tuple[int, ...]
 ) -> pd.DataFrame | None:
     expected = ", ".join(map(str, declared))
-    reason = f"unknown survey round (expected a year in {expected})"
+    reason = (f"unknown survey round (expected a year in {expected}; add the round to "
+              "'rounds:' in the spec, or set 'unknown_rounds: latest' there)")
     return _frame(data, rounds.unknown, YEAR_COLUMN, reason, "unknown_year")
+
+
+def canonical_ids(ids: pd.Series) -> pd.Series:
+    """Respondent ids as text: whole numbers without ``.0``, text stripped, blanks NaN.
+
+    Examples
+    --------
+    >>> canonical_ids(pd.Series([1.0, "1", "01", " ", None], dtype=object)).tolist()
+    ['1', '1', '01', nan, nan]
+    """
+    text = ids.astype("string").str.strip()
+    text = text.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
+    return text.mask(text == "").astype(object).where(text.notna() & (text != ""), np.nan)
 
 
 def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     if id_column not in data.columns:
         return None
-    ids = data[id_column]
+    ids = canonical_ids(data[id_column])
     blank = ids.isna().to_numpy(dtype=bool)
     codes, _ = pd.factorize(ids)
     first = pd.Series(np.arange(len(ids))).groupby(codes).transform("min").to_numpy()
     dup = ~blank & (first != np.arange(len(ids)))
-    first_rows = pd.Series(data.index.to_numpy(dtype=object)[first[dup]]).astype(str)
-    reasons = "duplicate " + id_column + " (first in row " + first_rows + ")"
+    reasons = "duplicate " + id_column + " (first in " + _places(data, first[dup]) + ")"
     parts = [
         _frame(data, blank, id_column, "missing respondent id", "missing_id"),
         _frame(data, dup, id_column, reasons, "duplicate_id"),
@@ -168,16 +238,62 @@ def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     return pd.concat(kept, ignore_index=True) if kept else None
 
 
-def _item_problems(data: pd.DataFrame, item: Item, seg: Segment) -> pd.DataFrame | None:
-    codes, not_numeric = to_codes(data[seg.column])
+def _places(data: pd.DataFrame, positions: np.ndarray) -> pd.Series:
+    """'row <index label>', or 'row N of <file>' when the data carries its source rows."""
+    if "source_row" not in data.columns:
+        labels = data.index.to_numpy(dtype=object)[positions]
+        return "row " + pd.Series(labels, dtype=object).astype(str)
+    rows = data["source_row"].to_numpy()[positions]
+    text = "row " + pd.Series(rows, dtype=object).astype(str)
+    if "source_file" in data.columns:
+        text = text + " of " + pd.Series(data["source_file"].to_numpy()[positions]).astype(str)
+    return text
+
+
+def _required_problems(data: pd.DataFrame, column: str, role: str) -> pd.DataFrame | None:
+    values = data[column]
+    blank = values.isna().to_numpy(dtype=bool)
+    if not pd.api.types.is_numeric_dtype(values):
+        blank = blank | (values.astype("string").str.strip() == "").fillna(True).to_numpy(
+            dtype=bool)
+    return _frame(data, blank, column, f"missing {role} (every respondent needs one)",
+                  "missing_value")
+
+
+def _unusable_problems(
+    data: pd.DataFrame, reason: str, mask: pd.Series | np.ndarray
+) -> pd.DataFrame | None:
+    if isinstance(mask, pd.Series):
+        mask = mask.reindex(data.index).fillna(False)
+    flags = np.asarray(mask, dtype=bool)
+    if flags.shape != (len(data),):
+        raise DataValidationError(
+            f"unusable rows {reason!r}: expected one flag per data row ({len(data)}), "
+            f"found {flags.size}"
+        )
+    return _frame(data, flags, "", reason, "unusable")
+
+
+def _item_problems(
+    data: pd.DataFrame, item: Item, seg: Segment, cells: _Cells, map_labels: bool
+) -> pd.DataFrame | None:
+    values = data[seg.column]
+    codes, not_numeric = to_codes(values)
+    mapped = np.full(len(data), np.nan)
+    if map_labels and (not_numeric & seg.rows).any():
+        mapped = raw_codes(label_codes(values, not_numeric & seg.rows, item.scale), seg.recode)
+        hit = ~np.isnan(mapped)
+        codes, not_numeric = np.where(hit, mapped, codes), not_numeric & ~hit
     codes = apply_recode(codes, seg.recode)
     scale = item.scale
     allowed = np.isin(codes, scale.codes) | np.isin(codes, scale.missing_codes)
     bad = seg.rows & ~np.isnan(codes) & ~allowed
+    text = seg.rows & not_numeric
+    cells.add(seg.column, item, seg.rows & (~np.isnan(codes) | not_numeric), bad | text, mapped)
     expected = _expected(item)
     if seg.recode:
         expected += f", after the recode of round {_years(seg)}"
-    parts = [_frame(data, seg.rows & not_numeric, seg.column, f"not a number ({expected})",
+    parts = [_frame(data, text, seg.column, f"not a number ({expected})",
                     "not_a_number")]
     if scale.kind == "numeric":
         outside = bad & ((codes < scale.low) | (codes > scale.high))
@@ -191,32 +307,74 @@ def _item_problems(data: pd.DataFrame, item: Item, seg: Segment) -> pd.DataFrame
     return pd.concat(kept, ignore_index=True) if kept else None
 
 
-def _expected(item: Item) -> str:
+def _expected_codes(item: Item) -> str:
     scale = item.scale
     if scale.kind == "numeric":
-        valid = f"expected {scale.low}-{scale.high}"
+        valid = f"{scale.low}-{scale.high}"
     else:
-        valid = "expected " + ", ".join(map(str, scale.codes))
+        valid = ", ".join(map(str, scale.codes))
     if scale.missing_codes:
         valid += " or missing code " + ", ".join(map(str, scale.missing_codes))
-    return f"{valid} for item {item.id!r}"
+    return valid
+
+
+def _expected(item: Item) -> str:
+    return f"expected {_expected_codes(item)} for item {item.id!r}"
 
 
 def _years(seg: Segment) -> str:
     return ", ".join(map(str, seg.years))
 
 
-def _assemble(data: pd.DataFrame, found: list[pd.DataFrame], id_column: str) -> pd.DataFrame:
-    if not found:
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in REJECT_COLUMNS})
-        empty.insert(0, "_position", pd.Series(dtype=int))
-        if id_column in data.columns:
-            empty["id"] = pd.Series(dtype=object)
-        return empty
-    rejects = pd.concat(found, ignore_index=True)
+def _assemble(
+    data: pd.DataFrame, found: list[pd.DataFrame], id_column: str, rejected: np.ndarray
+) -> pd.DataFrame:
+    rejects = pd.concat(found, ignore_index=True) if found else _empty()
+    for column in ("column", "value", "reason", "problem"):
+        if column not in rejects.columns:
+            rejects[column] = pd.Series(dtype=object)
     rejects = rejects.iloc[np.argsort(rejects["_position"].to_numpy(), kind="stable")]
-    positions = rejects["_position"].to_numpy(dtype=int)
-    rejects.insert(1, "row", data.index.to_numpy(dtype=object)[positions])
+    positions = rejects.pop("_position").to_numpy(dtype=int)
+    rejects.insert(0, "row", data.index.to_numpy(dtype=object)[positions])
+    rejects["action"] = np.where(rejected[positions], REJECTED, BLANKED)
     if id_column in data.columns:
         rejects["id"] = data[id_column].to_numpy(dtype=object)[positions]
+    for column in SOURCE_COLUMNS:
+        if column in data.columns:
+            rejects[column] = data[column].to_numpy(dtype=object)[positions]
     return rejects.reset_index(drop=True)
+
+
+def _valid_frame(data: pd.DataFrame, rejected: np.ndarray, cells: _Cells) -> pd.DataFrame:
+    """The kept rows with invalid answers blanked and label answers as codes."""
+    kept = ~rejected
+    out = data.loc[kept].copy()
+    for column, invalid in cells.invalid.items():
+        mapped = cells.mapped[column]
+        if (~np.isnan(mapped[kept])).any():
+            codes, _ = to_codes(data[column])
+            codes = np.where(np.isnan(mapped), codes, mapped)
+            out[column] = np.where(invalid, np.nan, codes)[kept]
+        elif invalid[kept].any():
+            out[column] = data[column].mask(invalid)[kept]
+    return out
+
+
+def _counts(cells: _Cells, rejected: np.ndarray) -> pd.DataFrame:
+    """Answers and blanked cells per item column, among the kept rows."""
+    kept = ~rejected
+    rows = [(column, *cells.info[column], int((cells.answered[column] & kept).sum()),
+             int((invalid & kept).sum())) for column, invalid in cells.invalid.items()]
+    return pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
+
+
+def _n_mapped(cells: _Cells, rejected: np.ndarray) -> int:
+    return int(sum((~np.isnan(m) & ~rejected).sum() for m in cells.mapped.values()))
+
+
+def _files(data: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    """Rows per source file, in order of appearance, when the data says."""
+    if "source_file" not in data.columns:
+        return ()
+    counts = data["source_file"].astype(str).value_counts(sort=False)
+    return tuple((str(k), int(v)) for k, v in counts.items())

@@ -60,6 +60,8 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
     raw = timed("read", lambda: stages.read_inputs(cfg, log))
     stages.check_required(cfg, raw)
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
+    for note in report.notes:  # e.g. a round the spec does not list, read as its latest
+        progress(note)
     rejects = stages.rejects_with_source(report, raw)
     scored = timed("score", lambda: stages.score(q, report.valid, log))
     extra: dict[str, str] = {}

@@ -109,6 +109,7 @@ def validate(q: Questionnaire, raw: pd.DataFrame, cfg: RunConfig, log: RunLog
              ) -> ValidationReport:
     """Validate against the spec; rejects are kept in the report, never dropped silently."""
     report = q.validate(raw, id_column=cfg.id_column)
+    log.warnings.extend(report.notes)
     log.step("validate", len(raw), len(report.valid), rejected_rows=len(report.rejected_rows),
              problems=len(report.rejects))
     if len(report.rejects):

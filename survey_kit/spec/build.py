@@ -15,7 +15,8 @@ from survey_kit.spec.yaml_io import read_yaml, resolve
 
 RESERVED_COLUMNS = frozenset({"index", "year"})
 _TOP_REQUIRED = ("name", "title", "provenance", "scales", "items", "dimensions")
-_TOP_OPTIONAL = ("version", "language", "rounds", "index")
+_TOP_OPTIONAL = ("version", "language", "rounds", "unknown_rounds", "index")
+UNKNOWN_ROUND_RULES = ("latest", "reject")
 
 
 def load_questionnaire(name_or_path: str | Path) -> Questionnaire:
@@ -53,6 +54,10 @@ def build_questionnaire(data: dict[str, Any], file: str) -> Questionnaire:
     reader = SpecReader(file)
     body = reader.mapping(data, "top level", required=_TOP_REQUIRED, optional=_TOP_OPTIONAL)
     rounds = reader.int_list(body.get("rounds", []), "rounds")
+    unknown_rounds = reader.text(body.get("unknown_rounds", "latest"), "unknown_rounds")
+    if unknown_rounds not in UNKNOWN_ROUND_RULES:
+        raise reader.error("unknown_rounds", f"expected 'latest' or 'reject', found "
+                           f"{unknown_rounds!r}")
     scales = build_scales(reader, body["scales"])
     if not isinstance(body["items"], list) or not body["items"]:
         raise reader.error("items", "expected a non-empty list of items")
@@ -69,6 +74,7 @@ def build_questionnaire(data: dict[str, Any], file: str) -> Questionnaire:
         scales=tuple(scales.values()),
         dimensions=dimensions,
         index=_index_rule(reader, body.get("index", {}), len(dimensions)),
+        unknown_rounds=unknown_rounds,
     )
 
 

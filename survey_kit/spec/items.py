@@ -9,7 +9,8 @@ from survey_kit.spec.model import Item, Scale, Variant
 from survey_kit.spec.parse import SpecReader
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-_ITEM_KEYS = ("reverse", "positive", "headline", "provisional", "note", "variants")
+_ITEM_KEYS = ("reverse", "positive", "headline", "provisional", "note", "variants", "new_in",
+              "dropped_in")
 
 
 def check_id(reader: SpecReader, value: Any, where: str) -> str:
@@ -46,11 +47,24 @@ def build_item(
     if provisional and note is None:
         raise reader.error(where, "a provisional item needs a 'note' saying what is inferred")
     variants = _variants(reader, where, body.get("variants", []), scale, rounds)
+    new_in, dropped_in = _asked(reader, where, body)
     return Item(
         id=item_id, text=reader.text(body["text"], f"{where} text"), scale=scale, dimension="",
         reverse=reverse, positive=positive, positive_favourable=favourable,
         headline=headline, provisional=provisional, note=note, variants=variants,
+        new_in=new_in, dropped_in=dropped_in,
     )
+
+
+def _asked(reader: SpecReader, where: str, body: dict[str, Any]
+           ) -> tuple[int | None, int | None]:
+    """``new_in`` (first round asked) and ``dropped_in`` (first round no longer asked)."""
+    new_in = reader.integer(body["new_in"], f"{where} new_in") if "new_in" in body else None
+    dropped = (reader.integer(body["dropped_in"], f"{where} dropped_in")
+               if "dropped_in" in body else None)
+    if new_in is not None and dropped is not None and dropped <= new_in:
+        raise reader.error(where, f"dropped_in ({dropped}) must come after new_in ({new_in})")
+    return new_in, dropped
 
 
 def _positive(

@@ -121,6 +121,22 @@ class Item:
     provisional: bool = False
     note: str | None = None
     variants: tuple[Variant, ...] = ()
+    new_in: int | None = None
+    dropped_in: int | None = None
+
+    def asked_in(self, year: float) -> bool:
+        """Whether the item was asked in round ``year`` (``new_in`` <= year < ``dropped_in``).
+
+        Examples
+        --------
+        >>> from survey_kit.spec import load_questionnaire
+        >>> item = load_questionnaire("tryghed_trivsel").items[0]
+        >>> item.asked_in(2018), item.asked_in(2030)
+        (True, True)
+        """
+        if self.new_in is not None and year < self.new_in:
+            return False
+        return self.dropped_in is None or year < self.dropped_in
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -214,6 +230,22 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     index: IndexRule
     path: str | None = field(default=None, compare=False)
+    unknown_rounds: str = "latest"
+
+    def variant_round(self, year: float) -> float:
+        """The declared round whose item variants a data round uses: itself when declared,
+        otherwise the latest declared round (``unknown_rounds: latest``).
+
+        Examples
+        --------
+        >>> from survey_kit.spec import load_questionnaire
+        >>> q = load_questionnaire("tryghed_trivsel")
+        >>> q.variant_round(2021), q.variant_round(2024)
+        (2021, 2021)
+        """
+        if not self.rounds or year in self.rounds:
+            return year
+        return max(self.rounds)
 
     @property
     def items(self) -> tuple[Item, ...]:

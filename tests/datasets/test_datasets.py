@@ -14,8 +14,8 @@ import pytest
 import survey_kit as sk
 from survey_kit.compare import compare
 from survey_kit.datasets import load_demo, write_demo_files
+from survey_kit.datasets.check import cell_estimates, raked_design
 from survey_kit.datasets.demo import DEFAULT_SEED, _build
-from survey_kit.datasets.refine import cell_estimates, raked_design
 from survey_kit.datasets.targets import (
     ASSUMED_SHARES,
     LIVSMESTRING_OVERALL,

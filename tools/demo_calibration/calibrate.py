@@ -1,7 +1,8 @@
 """Offline search for the tryghedsmåling generator parameters (not used at run time).
 
-Run ``python -m survey_kit.datasets.calibrate`` and paste the printed dictionaries into
-:mod:`survey_kit.datasets.params`.
+Run ``python tools/demo_calibration/calibrate.py [--refine K]`` from the repository root and
+paste the printed dictionaries into :mod:`survey_kit.datasets.params`.  This tool lives
+outside the installed package: it is used only to tune the generator's parameters.
 
 Method.  For every group x round, a large pseudo-population is drawn from the frame
 (people in proportion to the register cells, with their attributes, area effects and
@@ -179,9 +180,9 @@ def main() -> None:
     params.GROUP_YEAR_LEVELS.update(levels)
     params.HEADLINE_SHIFTS.update(shifts)
     if args.refine:
-        from survey_kit.datasets.refine import refine
+        from refine import refine  # the sibling module of this tool
 
-        refine(args.refine)
+        refine(args.refine, DIMENSION_TARGETS)
     _print("LEVELS", livsmestring_levels(load_questionnaire("livsmestring")))
     _print("GROUP_YEAR_LEVELS", params.GROUP_YEAR_LEVELS)
     _print("HEADLINE_SHIFTS", params.HEADLINE_SHIFTS)
