@@ -2,7 +2,8 @@
 
 Everything in the public contract is importable as ``import survey_kit as sk``:
 questionnaires (``sk.load_questionnaire``), the design (``sk.Design``: estimation and
-weighting), comparisons (``sk.compare``, ``sk.did``, ``sk.chisq``, ``sk.glm``), small-area estimates
+weighting), ``sk.ReplicateDesign`` (replicate weights), comparisons (``sk.compare``,
+``sk.did``, ``sk.chisq``, ``sk.glm``), small-area estimates
 (``sk.fay_herriot``; variance smoothing in ``sk.small_area``), the demo data
 (``sk.datasets.load_demo``) and the error classes.
 """
@@ -26,6 +27,7 @@ from survey_kit.compare import (
     ttest,
 )
 from survey_kit.design import Design
+from survey_kit.design.replicate import ReplicateDesign
 from survey_kit.errors import (
     ConfigError,
     DataValidationError,
@@ -63,6 +65,7 @@ __all__ = [
     "FayHerriot",
     "GlmResult",
     "Questionnaire",
+    "ReplicateDesign",
     "SmallAreaError",
     "SpecError",
     "SurveyKitError",

@@ -17,6 +17,7 @@ from survey_kit.estimate.result import Estimate
 
 if TYPE_CHECKING:
     from survey_kit.design.design import Design
+    from survey_kit.design.replicate import ReplicateDesign
 
 #: Family names (R's) and their statsmodels families; all with the canonical link.
 FAMILIES = {
@@ -130,7 +131,7 @@ def _check(frame: ModelFrame, family: str, formula: str) -> None:
 
 
 def glm(
-    design: Design, formula: str, family: str = "gaussian", level: float = 0.95
+    design: Design | ReplicateDesign, formula: str, family: str = "gaussian", level: float = 0.95
 ) -> GlmResult:
     """Design-based GLM as R's ``svyglm(formula, design, family=)``.
 
@@ -153,6 +154,8 @@ def glm(
     0  (Intercept)    1.2857
     1            x    0.8857
     """
+    if hasattr(design, "fit_glm"):  # a ReplicateDesign refits per replicate (svrepglm)
+        return design.fit_glm(formula, family, level)  # type: ignore[union-attr,no-any-return]
     if family not in FAMILIES:
         raise EstimationError(f"family={family!r}; expected one of {', '.join(FAMILIES)}")
     check_level(level)

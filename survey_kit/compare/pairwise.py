@@ -68,6 +68,8 @@ def domain_grid(
     table = estimate.table
     keys = table.iloc[: len(table) // len(names)][list(columns)].reset_index(drop=True)
     psus = table["n_psu"].to_numpy(dtype=np.int64).reshape(len(names), len(keys))
+    if not hasattr(design, "engine"):  # a ReplicateDesign: its degf for every contrast
+        return DomainGrid(estimate, keys, psus, names)
     codes, found = design.domains(list(columns))
     engine = design.engine
     presence = engine.psu_presence(codes, len(found), design.weights.to_numpy() > 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,9 @@ from survey_kit.estimate.domains import as_list, factorise, restrict
 from survey_kit.estimate.estimators import CI_METHODS, estimate_means, proportion_ci
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
+
+if TYPE_CHECKING:
+    from survey_kit.design.replicate import ReplicateDesign
 
 
 class Design:
@@ -174,7 +177,26 @@ class Design:
     @property
     def columns(self) -> dict[str, Any]:
         """The design columns and lonely-PSU rule the design was built with."""
-        return dict(self._spec)
+        return {k: v for k, v in self._spec.items() if k not in ("steps", "unweighted")}
+
+    @property
+    def weighting_steps(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The rake/calibrate/trim calls that made the current weights, in order (``(kind,
+        arguments)``), from the design's weights before the first of them;
+        :meth:`replicate` re-applies them."""
+        return tuple(self._spec.get("steps", ()))
+
+    def unweighted(self) -> np.ndarray:
+        """The weights before the first step of :attr:`weighting_steps` (the current weights
+        when there is none)."""
+        return np.array(self._spec.get("unweighted", self._weights), dtype=float)
+
+    def _logged(self, before: np.ndarray, kind: str, **arguments: Any) -> Design:
+        """The same design with one more weighting step on record (``before``: the weights
+        the step started from; the first step's are kept as the unweighted weights)."""
+        spec = {"unweighted": before, **self._spec,
+                "steps": (*self.weighting_steps, (kind, arguments))}
+        return self._replace(spec=spec)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -333,7 +355,8 @@ class Design:
         """
         base = self.weights.to_numpy()
         return self._apply(rake_weights(self._data, base, targets, by=by, bounds=bounds,
-                                        max_iter=max_iter, tol=tol))
+                                        max_iter=max_iter, tol=tol))._logged(
+            base, "rake", targets=targets, by=by, bounds=bounds, max_iter=max_iter, tol=tol)
 
     def calibrate(
         self, targets: pd.DataFrame, by: str | Sequence[str] | None = None,
@@ -356,7 +379,9 @@ class Design:
         """
         base = self.weights.to_numpy()
         return self._apply(calibrate_weights(self._data, base, targets, by=by, calfun=calfun,
-                                             bounds=bounds, max_iter=max_iter, tol=tol))
+                                             bounds=bounds, max_iter=max_iter, tol=tol))._logged(
+            base, "calibrate", targets=targets, by=by, calfun=calfun, bounds=bounds,
+            max_iter=max_iter, tol=tol)
 
     def trim(
         self, lower: float | None = None, upper: float | None = None,
@@ -381,7 +406,48 @@ class Design:
         base = self.weights.to_numpy()
         return self._apply(trim_result(self._data, base, lower=lower, upper=upper,
                                        relative=relative, by=by, method=method, rerake=rerake,
-                                       rerake_by=rerake_by, max_rounds=max_rounds))
+                                       rerake_by=rerake_by, max_rounds=max_rounds))._logged(
+            base, "trim", lower=lower, upper=upper)
+
+    # -- replicate weights, ratios, quantiles ------------------------------------------------
+    def replicate(self, type: str = "auto", replicates: int = 50, seed: int = 0,
+                  rho: float | None = None, mse: bool = False) -> ReplicateDesign:
+        """Replicate weights for this design (R: ``as.svrepdesign``), redoing its weighting.
+
+        ``type``: ``"JK1"`` (unstratified), ``"JKn"``, ``"BRR"``, ``"Fay"`` (``rho=``),
+        ``"bootstrap"``, ``"subbootstrap"`` (``replicates=``, ``seed=``) or ``"auto"``
+        (JKn with strata, JK1 without).  For a raked or calibrated design, every recorded
+        :meth:`rake`/:meth:`calibrate` step is re-applied to each replicate, starting from
+        the weights before the first step (R: ``rake``/``calibrate`` on ``as.svrepdesign`` of
+        the unweighted design); see :mod:`survey_kit.design.replicate_build`.
+        """
+        from survey_kit.design.replicate_build import replicate_design
+
+        return replicate_design(self, type, replicates=replicates, seed=seed, rho=rho, mse=mse)
+
+    def ratio(
+        self, numerator: str | Sequence[str], denominator: str | Sequence[str],
+        by: str | Sequence[str] | None = None, level: float = 0.95,
+    ) -> Estimate:
+        """Ratios of totals ``sum(w y) / sum(w x)`` with Taylor SEs (R: ``svyratio``; with
+        ``by``: ``svyby(~y, ~by, design, svyratio, denominator=~x, covmat=TRUE)``); every
+        numerator with every denominator, variable ``"y/x"``."""
+        from survey_kit.estimate.ratio import taylor_ratio
+
+        return taylor_ratio(self, as_list(numerator), as_list(denominator), as_list(by), level)
+
+    def quantile(
+        self, variables: str | Sequence[str], q: float | Sequence[float] = 0.5,
+        by: str | Sequence[str] | None = None, level: float = 0.95, qrule: str = "math",
+        interval_type: str = "mean", df: float | None = None,
+    ) -> Estimate:
+        """Quantiles with Woodruff intervals (R 4.1 ``svyquantile(ci=TRUE)``: ``qrule="math"``,
+        ``interval.type="mean"``; SE = interval width / (2 t)); see
+        :mod:`survey_kit.estimate.quantile`."""
+        from survey_kit.estimate.quantile import design_quantiles
+
+        return design_quantiles(self, as_list(variables), q, as_list(by), level, qrule,
+                                interval_type, df)
 
 
 def _reorder_domains(result: Estimate, by: list[str]) -> Estimate:
