@@ -16,7 +16,7 @@ import pandas as pd
 
 from survey_kit.compare import compare, did
 from survey_kit.design.design import Design
-from survey_kit.run import areas
+from survey_kit.run import area_model, areas
 from survey_kit.run.config import RunConfig
 from survey_kit.spec import Questionnaire
 
@@ -64,6 +64,7 @@ class Analysis:
     area_contrasts: pd.DataFrame
     summary_estimates: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     summary_contrasts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    small_area: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def run_variables(q: Questionnaire, scored: pd.DataFrame,
@@ -161,31 +162,43 @@ def with_units(cfg: RunConfig, scored: pd.DataFrame) -> pd.DataFrame:
     return scored.assign(**{UNIT: unit})
 
 
-def _area_tables(design: Design, cfg: RunConfig, variables: Variables
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per area: direct estimates with the area's own df, and the contrasts its page states
+def _area_tables(design: Design, cfg: RunConfig, variables: Variables,
+                 area_margins: pd.DataFrame | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per area: direct estimates with the area's own df, the contrasts its page states
     (against each comparison group in the latest round, change since the previous and the
-    first round), adjusted within one family per page (:mod:`survey_kit.run.areas`)."""
+    first round, adjusted within one family per page: :mod:`survey_kit.run.areas`), and the
+    Fay-Herriot estimates (:mod:`survey_kit.run.area_model`)."""
     if UNIT not in design.data.columns or not cfg.year or not cfg.group or not cfg.focus_group:
-        return pd.DataFrame(), pd.DataFrame()
+        return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     groups = tuple(str(g) for g in _levels(design, cfg.group) if g != cfg.focus_group)
     settings = areas.AreaSettings(unit=UNIT, group=cfg.group, focus=cfg.focus_group,
                                   year=cfg.year, references=groups, level=cfg.level,
                                   adjust=cfg.adjust)
     tables = areas.area_tables(design, variables.all, variables.shares, settings)
-    return tables.estimates, tables.contrasts
+    small = pd.DataFrame()
+    sa = cfg.small_area
+    if sa.enabled:
+        focus = areas.focus_areas(design, settings)
+        small = area_model.small_area_table(
+            tables.estimates, UNIT, cfg.year, focus, variables.all, area_margins,
+            area_model.SmallAreaSettings(sa.method, sa.variance, sa.covariates))
+    return tables.estimates, tables.contrasts, small
 
 
-def analyse(design: Design, cfg: RunConfig, variables: Variables) -> Analysis:
-    """All estimates and contrasts of a run."""
+def analyse(design: Design, cfg: RunConfig, variables: Variables,
+            area_margins: pd.DataFrame | None = None) -> Analysis:
+    """All estimates and contrasts of a run (``area_margins``: register counts per area for
+    the small-area models)."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
     parts = [_estimates(design, variables, [*group_cols, *cols], cfg.level)
              for cols in [(), *breakdowns(cfg)]]
     estimates = pd.concat(parts, ignore_index=True)
     contrasts = _contrasts(design, cfg, variables)
-    area_estimates, area_contrasts = _area_tables(design, cfg, variables)
+    area_estimates, area_contrasts, small = _area_tables(design, cfg, variables, area_margins)
     summary = _parts_tables(design, cfg, variables)
-    return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary)
+    return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary,
+                    small_area=small)
 
 
 def _parts_tables(design: Design, cfg: RunConfig, variables: Variables

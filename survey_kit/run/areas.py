@@ -97,7 +97,8 @@ def change_pairs(rounds: Sequence[Any], baseline: object | None = None
     return pairs
 
 
-def _areas(design: Design, s: AreaSettings) -> list[object]:
+def focus_areas(design: Design, s: AreaSettings) -> list[object]:
+    """The units of the focus group (the areas that get a page), sorted."""
     data = design.data
     return sorted(data.loc[data[s.group] == s.focus, s.unit].dropna().unique())
 
@@ -135,7 +136,7 @@ def _changes(design: Design, names: list[str], s: AreaSettings, areas: list[obje
 def page_contrasts(design: Design, variables: Sequence[str], s: AreaSettings) -> pd.DataFrame:
     """Every contrast the areas' pages state, adjusted within one family per page."""
     names = list(variables)
-    areas = _areas(design, s)
+    areas = focus_areas(design, s)
     rounds = sorted(design.data[s.year].dropna().unique())
     if not areas or not rounds:
         return pd.DataFrame()

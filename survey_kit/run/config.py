@@ -27,6 +27,34 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class SmallAreaConfig:
+    """``[small_area]``: the Fay-Herriot models of the areas and which figure a page shows.
+
+    ``method`` (REML, ML or FH), ``variance`` (the sampling variances given to the model:
+    ``deff``, ``loglinear`` or ``raw``), ``covariates`` (``<variable>=<level>`` register
+    shares, ``n_psu``, ``previous``), ``area_margins`` (a tidy CSV ``year, area, variable,
+    level, total`` of register counts per area; ``demo_area_margins`` for the demo's), and the
+    page rule: an area's page shows its direct estimate when the area has at least ``min_df``
+    degrees of freedom and a coefficient of variation of at most ``max_cv``, otherwise the
+    small-area estimate.
+    """
+
+    enabled: bool = True
+    method: str = "REML"
+    variance: str = "deff"
+    covariates: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+",
+                                   "previous")
+    area_margins: Path | None = None
+    demo_area_margins: bool = False
+    min_df: int = 5
+    max_cv: float = 0.2
+
+
+SMALL_AREA_METHODS = ("REML", "ML", "FH")
+VARIANCE_METHODS = ("deff", "loglinear", "raw")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """Everything one annual run needs (see the module docstring)."""
 
@@ -63,6 +91,7 @@ class RunConfig:
     low_min_dimensions: int | None = None
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo_margins: bool = False
+    small_area: SmallAreaConfig = field(default_factory=SmallAreaConfig)
 
     def label(self, column: str, value: object) -> str:
         """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
@@ -161,7 +190,8 @@ def _bounds(weighting: Mapping[str, Any], where: str) -> tuple[float, float] | N
 
 def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None) -> RunConfig:
     """Check a parsed TOML document and build a :class:`RunConfig`."""
-    known = {"run", "data", "design", "weighting", "comparison", "report", "labels"}
+    known = {"run", "data", "design", "weighting", "comparison", "report", "labels",
+             "small_area"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"unknown section [{unknown[0]}]; expected {', '.join(sorted(known))}")
@@ -232,7 +262,35 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         labels=_with_defaults({k: dict(v) for k, v in labels.items() if isinstance(v, dict)},
                               survey),
         demo_margins=margins == "demo",
+        small_area=_small_area(_get(raw, "small_area", "configuration", dict, {}), base),
     )
+
+
+def _small_area(table: Mapping[str, Any], base: Path) -> SmallAreaConfig:
+    """The ``[small_area]`` section (every key optional; see :class:`SmallAreaConfig`)."""
+    where = "[small_area]"
+    default = SmallAreaConfig()
+    method = _get(table, "method", where, str, default.method)
+    if method not in SMALL_AREA_METHODS:
+        raise ConfigError(f"{where}: key 'method' must be one of "
+                          f"{', '.join(SMALL_AREA_METHODS)}, found {method!r}")
+    variance = _get(table, "variance", where, str, default.variance)
+    if variance not in VARIANCE_METHODS:
+        raise ConfigError(f"{where}: key 'variance' must be one of "
+                          f"{', '.join(VARIANCE_METHODS)}, found {variance!r}")
+    min_df = _get(table, "min_df", where, int, default.min_df)
+    max_cv = float(_get(table, "max_cv", where, (int, float), default.max_cv))
+    if min_df < 1 or not max_cv > 0:
+        raise ConfigError(f"{where}: 'min_df' must be at least 1 and 'max_cv' positive, "
+                          f"found {min_df} and {max_cv}")
+    margins = _optional_str(table, "area_margins", where)
+    covariates = (_str_list(table, "covariates", where) if "covariates" in table
+                  else default.covariates)
+    return SmallAreaConfig(
+        enabled=_get(table, "enabled", where, bool, True), method=method, variance=variance,
+        covariates=covariates,
+        area_margins=None if margins in (None, "demo") else _path(base, str(margins)),
+        demo_area_margins=margins == "demo", min_df=min_df, max_cv=max_cv)
 
 
 def _with_defaults(labels: dict[str, dict[str, str]], survey: str

@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
 from survey_kit.run.result import RunLog, RunResult
 from survey_kit.spec import load_questionnaire
+
+if TYPE_CHECKING:
+    from survey_kit.datasets import Demo
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
@@ -46,8 +49,12 @@ def _quiet(_: str) -> None:
     return None
 
 
-def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
-    """Run every statistical stage of an annual run and return the results in memory."""
+def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = None
+            ) -> RunResult:
+    """Run every statistical stage of an annual run and return the results in memory.
+
+    ``demo``: for a demo run, these data instead of ``load_demo()`` (a fresh sample of the
+    demo population in a simulation study, analysed exactly as the annual run does)."""
     log = RunLog()
     timings: dict[str, float] = {}
 
@@ -59,7 +66,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
         return out
 
     q = load_questionnaire(cfg.questionnaire)
-    raw = timed("read", lambda: stages.read_inputs(cfg, log))
+    raw = timed("read", lambda: stages.read_inputs(cfg, log, demo))
     stages.check_required(cfg, raw)
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
     for note in report.notes:  # e.g. a round the spec does not list, read as its latest
@@ -73,10 +80,11 @@ def process(cfg: RunConfig, progress: Progress = _quiet) -> RunResult:
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
         extra["low_several"] = low_several_label(cfg.low_min_dimensions, len(dims))
     scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
-    margins = stages.load_margins(cfg)
+    margins = stages.load_margins(cfg, demo)
+    area_margins = stages.load_area_margins(cfg, demo)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
     variables = analysis.run_variables(q, scored, extra)
-    result = timed("analyse", lambda: analysis.analyse(design, cfg, variables))
+    result = timed("analyse", lambda: analysis.analyse(design, cfg, variables, area_margins))
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
     reliability = reliability_table(q, design.data, weights=design.weights)

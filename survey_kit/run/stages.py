@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ from survey_kit.respondents.validation import ValidationReport
 from survey_kit.run.config import RunConfig
 from survey_kit.run.result import RunLog
 from survey_kit.spec import Questionnaire
+
+if TYPE_CHECKING:
+    from survey_kit.datasets import Demo
 
 
 def file_sha256(path: Path) -> str:
@@ -35,17 +39,22 @@ def _frame_hash(df: pd.DataFrame) -> str:
     return hashlib.sha256(hashed.tobytes()).hexdigest()
 
 
-def read_inputs(cfg: RunConfig, log: RunLog) -> pd.DataFrame:
+def demo_data(cfg: RunConfig, demo: Demo | None = None) -> Demo:
+    """The demo data of a demo run: ``demo`` when given (e.g. a fresh sample of the demo
+    population in a simulation study), else :func:`survey_kit.datasets.load_demo`."""
+    from survey_kit.datasets import load_demo
+
+    return load_demo() if demo is None else demo
+
+
+def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None) -> pd.DataFrame:
     """Read every data file of the run (or the demo data) into one table.
 
     The result has a fresh 0..n-1 index; ``source_file`` and ``source_row`` (1-based data
     row in its file) say where each respondent came from, so rejects can be traced.
     """
     if cfg.demo:
-        from survey_kit.datasets import load_demo
-
-        demo = load_demo()
-        frame = getattr(demo, cfg.survey)  # the demo holds one table per survey
+        frame = getattr(demo_data(cfg, demo), cfg.survey)  # the demo holds one table per survey
         frame = frame.copy()
         if cfg.year and cfg.year not in frame.columns and cfg.default_year is not None:
             frame[cfg.year] = cfg.default_year
@@ -170,12 +179,19 @@ def weight(cfg: RunConfig, scored: pd.DataFrame, margins: pd.DataFrame | None,
     return design
 
 
-def load_margins(cfg: RunConfig) -> pd.DataFrame | None:
+def load_margins(cfg: RunConfig, demo: Demo | None = None) -> pd.DataFrame | None:
     """The rake targets: the configured CSV, the demo margins, or None (no weighting)."""
     if cfg.margins is not None:
         return read_margins(cfg.margins)
     if cfg.demo and cfg.demo_margins and cfg.weighting_by:
-        from survey_kit.datasets import load_demo
+        return demo_data(cfg, demo).margins
+    return None
 
-        return load_demo().margins
+
+def load_area_margins(cfg: RunConfig, demo: Demo | None = None) -> pd.DataFrame | None:
+    """Register counts per area and round for the small-area models (``[small_area]
+    area_margins``): the configured file, the demo's, or None."""
+    sa = cfg.small_area
+    if sa.area_margins is not None:
+        return read_margins(sa.area_margins, check_totals=False)
     return None
