@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from survey_kit.errors import SurveyKitError
+
 GROUPS: tuple[str, ...] = ("helhedsplan", "almene", "befolkning")
 YEARS: tuple[int, ...] = (2018, 2021)
 """The rounds of :func:`build_frame` (and of ``load_demo``)."""
@@ -114,7 +116,7 @@ def add_round(frame: Frame, year: int, rng: np.random.Generator) -> Frame:
     [2018, 2021, 2024]
     """
     if year in set(frame.cells["year"]):
-        raise ValueError(f"round {year} is already in the frame")
+        raise SurveyKitError(f"round {year} is already in the frame")
     cells = _cells(frame.units, _adults(frame.units), year, rng)
     return Frame(frame.units, pd.concat([frame.cells, cells], ignore_index=True))
 
@@ -222,14 +224,21 @@ def _cells(
 
 
 MARGIN_VARIABLES: tuple[str, ...] = ("gender", "age_group", "menapt")
+"""The register variables of the demo margins (the run rakes to these)."""
+REGISTER_VARIABLES: tuple[str, ...] = (*MARGIN_VARIABLES, "herkomst")
+"""Every register variable the frame can give margins for (``herkomst``: dansk, vestlig,
+ikke-vestlig, with MENAPT inside ikke-vestlig)."""
 
 
-def register_margins(frame: Frame) -> pd.DataFrame:
+def register_margins(
+    frame: Frame, variables: tuple[str, ...] = MARGIN_VARIABLES
+) -> pd.DataFrame:
     """Register totals per round and group: the rake targets.
 
     Returns a long table ``year, group, variable, level, total`` for the variables
-    ``gender``, ``age_group`` and ``menapt`` (levels ``True``/``False``).  Within each
-    year x group the totals of the three variables sum to the same number of adults.
+    ``gender``, ``age_group`` and ``menapt`` (levels ``True``/``False``), or ``variables``
+    (any of :data:`REGISTER_VARIABLES`).  Within each year x group the totals of every
+    variable sum to the same number of adults.
 
     Examples
     --------
@@ -238,14 +247,17 @@ def register_margins(frame: Frame) -> pd.DataFrame:
     >>> bool((sums.nunique(axis=1) == 1).all())
     True
     """
-    return _margins(frame, ["year", "group"])
+    return _margins(frame, ["year", "group"], variables)
 
 
-def area_margins(frame: Frame) -> pd.DataFrame:
+def area_margins(
+    frame: Frame, variables: tuple[str, ...] = MARGIN_VARIABLES
+) -> pd.DataFrame:
     """Register composition per round and area: the area covariates of a small-area model.
 
     Returns ``year, group, area, variable, level, total``: adults by ``gender``,
-    ``age_group`` and ``menapt`` (as :func:`register_margins`, one level further down)
+    ``age_group`` and ``menapt`` or ``variables`` (as :func:`register_margins`, one level
+    further down)
     and the number of PSUs (afdelinger, or municipality clusters) as variable ``psus``
     with level ``"all"``.  Summed over the areas of a group, the adults give
     :func:`register_margins`.
@@ -259,7 +271,7 @@ def area_margins(frame: Frame) -> pd.DataFrame:
     >>> hp01.groupby("variable")["total"].sum().loc[["gender", "menapt"]].nunique()
     1
     """
-    adults = _margins(frame, ["year", "group", "area"])
+    adults = _margins(frame, ["year", "group", "area"], variables)
     psus = frame.units.groupby(["group", "area"], sort=True)["psu"].nunique()
     rounds = pd.DataFrame({"year": sorted(frame.cells["year"].unique())})
     counts = rounds.merge(psus.rename("total").reset_index(), how="cross")
@@ -269,13 +281,18 @@ def area_margins(frame: Frame) -> pd.DataFrame:
     return out.sort_values(["year", "group", "area"], kind="stable").reset_index(drop=True)
 
 
-def _margins(frame: Frame, keys: list[str]) -> pd.DataFrame:
-    """Adults per ``keys`` and level of each of :data:`MARGIN_VARIABLES` (long table)."""
+def _margins(frame: Frame, keys: list[str], variables: tuple[str, ...]) -> pd.DataFrame:
+    """Adults per ``keys`` and level of each of ``variables`` (long table)."""
+    unknown = sorted(set(variables) - set(REGISTER_VARIABLES))
+    if unknown:
+        raise SurveyKitError(f"no register margins for {unknown}: expected any of "
+                             f"{list(REGISTER_VARIABLES)}")
     units = frame.units[["psu", *(k for k in ("group", "area") if k in keys)]]
     cells = frame.cells.merge(units, on="psu")
     cells["menapt"] = cells["origin"] == "menapt"
+    cells["herkomst"] = cells["origin"].where(cells["origin"] != "menapt", "ikke-vestlig")
     parts = []
-    for variable in MARGIN_VARIABLES:
+    for variable in variables:
         part = cells.groupby([*keys, variable])["count"].sum().reset_index()
         part.columns = pd.Index([*keys, "level", "total"])
         part.insert(len(keys), "variable", variable)

@@ -53,11 +53,15 @@ CELL_COLUMNS = ("gender", "age_group", "origin")
 def cell_matrix(frame: Frame, year: int, psus: pd.Index) -> np.ndarray:
     """Adults per PSU (rows, in ``psus`` order) and cell (columns, origin fastest)."""
     cells = frame.cells[frame.cells["year"] == year]
-    wide = cells.pivot_table(
-        index="psu", columns=list(CELL_COLUMNS), values="count", aggfunc="sum", sort=False
-    )
-    order = pd.MultiIndex.from_product([GENDERS, AGE_GROUPS, ORIGINS])
-    return wide.reindex(index=psus, columns=order).to_numpy(dtype=np.int64)
+    row = psus.get_indexer(cells["psu"])
+    col = np.zeros(len(cells), dtype=np.int64)
+    for column, levels in zip(CELL_COLUMNS, (GENDERS, AGE_GROUPS, ORIGINS), strict=True):
+        col = col * len(levels) + pd.Index(levels).get_indexer(cells[column])
+    keep = row >= 0
+    size = len(GENDERS) * len(AGE_GROUPS) * len(ORIGINS)
+    flat = np.bincount(row[keep] * size + col[keep], weights=cells["count"].to_numpy()[keep],
+                       minlength=len(psus) * size)
+    return flat.reshape(len(psus), size).astype(np.int64)
 
 
 def _expand(psu: np.ndarray, drawn: np.ndarray) -> pd.DataFrame:
@@ -162,17 +166,23 @@ def respond(people: pd.DataFrame, rng: np.random.Generator, panel: bool = False)
 
 
 def panel_followup(
-    previous: pd.DataFrame, rng: np.random.Generator, year: int = 2021
+    previous: pd.DataFrame, rng: np.random.Generator, year: int = 2021,
+    tenure_grows: bool = True,
 ) -> pd.DataFrame:
     """The helhedsplan respondents of the previous round still in their afdeling in
-    ``year``, older by the years between the rounds."""
+    ``year``, older by the years between the rounds.
+
+    With ``tenure_grows`` their years in the area grow by as much (as in ``load_demo``);
+    otherwise they keep the value drawn for them as fresh adults, so that the panel has
+    the tenure distribution of the population model (see ``Population.sample``).
+    """
     hp = previous[previous["group"] == "helhedsplan"]
     stays = hp[rng.random(len(hp)) < STAY_PROBABILITY].copy()
     gap = year - stays["year"].to_numpy()
     stays["year"] = year
     stays["age"] = stays["age"] + gap
     stays["age_group"] = age_group_of(stays["age"].to_numpy())
-    stays["years_in_area"] = stays["years_in_area"] + gap
+    stays["years_in_area"] = stays["years_in_area"] + (gap if tenure_grows else 0)
     stays["panel"] = True
     return stays.reset_index(drop=True)
 

@@ -25,6 +25,7 @@ from survey_kit.datasets.sampling import (
     sample_areas,
     sample_two_stage,
 )
+from survey_kit.errors import SurveyKitError
 from survey_kit.spec.model import Questionnaire
 
 GROUP_CODES = {"helhedsplan": "HP", "almene": "AL", "befolkning": "BE"}
@@ -72,10 +73,10 @@ def _round_2018(frame: Frame, dims: int, rng: np.random.Generator, psu_key: int)
 
 
 def _later_round(frame: Frame, year: int, hp_before: pd.DataFrame, stable_before: np.ndarray,
-                 dims: int, rng: np.random.Generator, psu_key: int):
+                 dims: int, rng: np.random.Generator, psu_key: int, tenure_grows: bool):
     """A round after 2018: the helhedsplan panel of the previous round's respondents who
     stayed, topped up by a fresh sample, and fresh samples of almene and befolkning."""
-    stays = panel_followup(hp_before, rng, year)
+    stays = panel_followup(hp_before, rng, year, tenure_grows)
     keep = hp_before["person_id"].isin(stays["person_id"]).to_numpy()
     stays_stable = stable_before[keep]
     fresh = _gross(frame, "helhedsplan", year, rng, psu_key)
@@ -104,6 +105,7 @@ def _child(seed: np.random.SeedSequence, i: int) -> np.random.Generator:
 def simulate_tryghed(
     frame: Frame, questionnaire: Questionnaire, seed: np.random.SeedSequence,
     effects: pd.DataFrame | None = None, rounds: Sequence[int] = YEARS,
+    panel_tenure_grows: bool = True,
 ) -> pd.DataFrame:
     """Simulate respondents of every round and their answers to every item.
 
@@ -124,6 +126,9 @@ def simulate_tryghed(
     rounds
         2018, 2021 and optionally later rounds (each with a panel of the previous
         round's helhedsplan respondents).
+    panel_tenure_grows
+        Whether panel members' years in the area grow between rounds
+        (:func:`~survey_kit.datasets.sampling.panel_followup`).
     """
     later = _later_rounds(frame, rounds)
     sample_rng, cluster_rng, latent_rng, answer_rng = (_child(seed, i) for i in range(4))
@@ -133,13 +138,14 @@ def simulate_tryghed(
     dim_ids = [d.id for d in questionnaire.dimensions]
     people_18, stable_18 = _round_2018(frame, len(dim_ids), sample_rng, psu_key)
     people_21, stable_21 = _later_round(frame, 2021, people_18[0], stable_18[0], len(dim_ids),
-                                        sample_rng, psu_key)
+                                        sample_rng, psu_key, panel_tenure_grows)
     parts = [_answered([*people_18, *people_21], [*stable_18, *stable_21], effects,
                        questionnaire, latent_rng, answer_rng)]
     hp, stable = people_21[0], stable_21[0]
     for k, year in enumerate(later):
         rngs = [_child(seed, 4 + 3 * k + i) for i in range(3)]
-        people, stables = _later_round(frame, year, hp, stable, len(dim_ids), rngs[0], psu_key)
+        people, stables = _later_round(frame, year, hp, stable, len(dim_ids), rngs[0], psu_key,
+                                       panel_tenure_grows)
         parts.append(_answered(people, stables, effects, questionnaire, rngs[1], rngs[2]))
         hp, stable = people[0], stables[0]
     return _tidy(pd.concat([p for p, _ in parts], ignore_index=True),
@@ -153,10 +159,10 @@ def _later_rounds(frame: Frame, rounds: Sequence[int]) -> list[int]:
     in_frame = set(frame.cells["year"].unique().tolist())
     if tuple(rounds[: len(YEARS)]) != YEARS or later != sorted(set(later)) or (
             later and later[0] <= YEARS[-1]):
-        raise ValueError(f"rounds {rounds}: expected {list(YEARS)} followed by later years")
+        raise SurveyKitError(f"rounds {rounds}: expected {list(YEARS)} followed by later years")
     missing = [r for r in later if r not in in_frame]
     if missing:
-        raise ValueError(f"rounds {missing} have no cells in the frame: add them first")
+        raise SurveyKitError(f"rounds {missing} have no cells in the frame: add them first")
     return later
 
 
