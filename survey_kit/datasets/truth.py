@@ -94,7 +94,7 @@ def presence_weights(present: np.ndarray, minimum: int) -> tuple[np.ndarray, flo
     --------
     >>> w, p = presence_weights(np.array([0.9, 0.9, 0.5]), 2)
     >>> w.round(4).tolist(), round(p, 4)
-    [[0.3569, 0.3569, 0.2862], 0.891]
+    ([0.4, 0.4, 0.2], 0.9)
     """
     present = np.asarray(present, dtype=float)
     weights = np.empty(len(present))
@@ -104,7 +104,7 @@ def presence_weights(present: np.ndarray, minimum: int) -> tuple[np.ndarray, flo
         weights[i] = p * float(np.sum(others * (k >= minimum) / k))
     total = _count_pmf(present)
     valid = float(total[max(minimum, 0):].sum())
-    return (weights / valid)[None, :], valid
+    return weights / valid, valid
 
 
 def _count_pmf(present: np.ndarray) -> np.ndarray:
@@ -171,10 +171,10 @@ def combine(item_means: np.ndarray, targets: list[Target],
         cols = [t for t, tg in enumerate(targets) if not tg.share and tg.dimension == dim.id]
         present = np.array([1.0 - missing_rate(targets[t].model, dim.id) for t in cols])
         weights, p_valid = presence_weights(present, dim.min_items)
-        out[dim.id] = item_means[:, cols] @ weights[0]
+        out[dim.id] = item_means[:, cols] @ weights
         valid.append(p_valid)
     dim_weights, _ = presence_weights(np.array(valid), questionnaire.index.min_dimensions)
-    out["index"] = np.column_stack([out[d.id] for d in questionnaire.dimensions]) @ dim_weights[0]
+    out["index"] = np.column_stack([out[d.id] for d in questionnaire.dimensions]) @ dim_weights
     for t, target in enumerate(targets):
         if target.share:
             out[str(target.model.item.indicator)] = item_means[:, t]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -152,3 +151,21 @@ def test_rounds_are_checked():
         demo_population(2018, (2018, 2024))
     with pytest.raises(SurveyKitError, match="rounds"):
         demo_population(2018, (2018, 2021, 2027))
+
+
+def test_write_demo_files_writes_the_area_margins(tmp_path):
+    paths = sk.datasets.write_demo_files(tmp_path, formats=("csv",))
+    assert tmp_path / "area_margins.csv" in paths
+    written = pd.read_csv(tmp_path / "area_margins.csv")
+    expected = load_demo().area_margins
+    assert written.columns.tolist() == expected.columns.tolist()
+    assert len(written) == len(expected) > 0
+    assert written["total"].to_numpy().tolist() == expected["total"].tolist()
+
+
+def test_load_demo_with_three_rounds_extends_the_two_round_data():
+    three, two = load_demo(rounds=THREE), load_demo()
+    assert set(three.tryghed["year"]) == set(THREE)
+    earlier = three.tryghed[three.tryghed["year"] < 2024].reset_index(drop=True)
+    pd.testing.assert_frame_equal(earlier, two.tryghed)
+    assert set(three.margins["year"]) == set(THREE)

@@ -45,7 +45,7 @@ def test_presence_weights_equal_enumeration_of_every_pattern():
             weights += p * m / m.sum()
             total += p
     got, valid = presence_weights(present, minimum)
-    np.testing.assert_allclose(got[0], weights / total, rtol=1e-12)
+    np.testing.assert_allclose(got, weights / total, rtol=1e-12)
     assert valid == pytest.approx(total, rel=1e-12)
 
 
@@ -120,12 +120,15 @@ def test_direct_estimates_of_whole_groups_are_unbiased_for_the_truth(standardise
 
 
 def test_direct_area_estimates_are_unbiased_for_the_truth(standardised):
+    """Every area in 2018; in 2021 only on average over the areas, because the panel is a
+    sample of the area's 2018 population (README, "Demo data": up to 0.3 standard errors
+    per area, both signs)."""
     areas = standardised[standardised["area"].str.startswith("HP")]
     assert len(areas) == 66 * 2 * 13
-    # every area and variable: E z^2 = nu / (nu - 2) for a t with nu = REPS x (PSUs - 1),
-    # 8 to 36 here, so between 1.06 and 1.33
-    assert 0.8 < float((areas["z"] ** 2).mean()) < 1.5
-    assert (areas["z"].abs() > 3.5).mean() < 0.02
+    first = areas[areas["year"] == 2018]
+    # E z^2 = nu / (nu - 2) for a t with nu = REPS x (PSUs - 1) = 8 to 36: 1.06 to 1.33
+    assert 0.8 < float((first["z"] ** 2).mean()) < 1.5
+    assert (first["z"].abs() > 3.5).mean() < 0.02
     # averaged over the 66 areas, per round and variable: no systematic bias
     mean = areas.groupby(["year", "variable"]).apply(
         lambda a: a["mean"].sub(a["value"]).mean() / np.sqrt((a["se"] ** 2).sum()) * len(a),
