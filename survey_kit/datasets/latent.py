@@ -75,15 +75,28 @@ def person_terms(n: int, dims: int, rng: np.random.Generator) -> np.ndarray:
     return np.sqrt(FACTOR_SHARE) * common + np.sqrt(1.0 - FACTOR_SHARE) * own
 
 
-def fixed_part(people: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
-    """``x' beta + gamma`` for every person (rows) and dimension (columns)."""
+def person_part(people: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
+    """``x' beta`` for every person (rows) and dimension (columns)."""
     x = design_matrix(people)
     out = np.zeros((len(people), len(dims)))
     for d, dim in enumerate(dims):
         for name, effect in PERSON_EFFECTS.get(dim, {}).items():
             out[:, d] += effect * x[name].to_numpy()
+    return out
+
+
+def fixed_part(people: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
+    """``x' beta + gamma`` for every person (rows) and dimension (columns)."""
+    out = person_part(people, dims)
+    for d, dim in enumerate(dims):
         out[:, d] += group_year_values(people, GROUP_YEAR_LEVELS, dim)
     return out
+
+
+def person_sd() -> float:
+    """Standard deviation of the person term ``u`` (stable and occasion parts together)."""
+    common = FACTOR_SHARE + (1.0 - FACTOR_SHARE)
+    return float(np.sqrt(STABLE_SHARE * common + (1.0 - STABLE_SHARE) * common))
 
 
 def group_year_values(
