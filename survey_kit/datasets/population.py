@@ -35,7 +35,7 @@ from survey_kit.datasets.frame import (
     build_frame,
     register_margins,
 )
-from survey_kit.datasets.latent import cluster_effects
+from survey_kit.datasets.latent import LatentModel, cluster_effects
 from survey_kit.datasets.livsmestring import simulate_livsmestring
 from survey_kit.datasets.targets import published_targets
 from survey_kit.datasets.truth import truth_table
@@ -108,6 +108,11 @@ class Population:
     margins, area_margins : DataFrame
         Register totals per round and group, and per round and area, for every variable
         of :data:`~survey_kit.datasets.frame.REGISTER_VARIABLES`.
+    model : LatentModel
+        Person effects, group x round levels and headline shifts of the latent scores.
+    scenario : str
+        ``"demo"`` (the population behind ``load_demo``) or ``"null"`` (no true
+        difference anywhere, see :func:`demo_population`).
     """
 
     seed: int
@@ -116,6 +121,8 @@ class Population:
     effects: pd.DataFrame
     margins: pd.DataFrame
     area_margins: pd.DataFrame
+    model: LatentModel = field(default_factory=LatentModel)
+    scenario: str = "demo"
 
     def sample(self, seed: int, livsmestring: bool = True,
                margins: tuple[str, ...] = MARGIN_VARIABLES,
@@ -141,7 +148,7 @@ class Population:
         survey_seed = np.random.SeedSequence(int(seed), spawn_key=(1,))
         q = load_questionnaire("tryghed_trivsel")
         tryghed = simulate_tryghed(self.frame, q, survey_seed, self.effects, self.rounds,
-                                   panel_tenure_grows)
+                                   panel_tenure_grows, self.model)
         present = tryghed[["year", "group"]].drop_duplicates()
         youth = pd.DataFrame()
         if livsmestring:
@@ -187,10 +194,14 @@ class Population:
         shares = [str(item.indicator) for item in q.headline_items().values()]
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(4,)))
         return truth_table(self.frame, self.effects, self.rounds, q,
-                           list(dict.fromkeys(shares)), FOCUS_GROUP, rng)
+                           list(dict.fromkeys(shares)), FOCUS_GROUP, rng, model=self.model)
 
 
-def demo_population(seed: int = 2018, rounds: tuple[int, ...] = YEARS) -> Population:
+SCENARIOS = ("demo", "null")
+
+
+def demo_population(seed: int = 2018, rounds: tuple[int, ...] = YEARS,
+                    scenario: str = "demo") -> Population:
     """The synthetic population behind :func:`~survey_kit.datasets.load_demo`.
 
     Built once per ``(seed, rounds)`` and cached (0.2 s here; the truth, about 2 s, is
@@ -206,6 +217,12 @@ def demo_population(seed: int = 2018, rounds: tuple[int, ...] = YEARS) -> Popula
         ``(2018, 2021)`` or ``(2018, 2021, 2024)``: 2024 adds a third round (register
         cells, a panel of the 2021 helhedsplan respondents, fresh samples of every
         group, group levels from :data:`~survey_kit.datasets.params.LEVEL_CHANGES_2024`).
+    scenario
+        ``"demo"``: the population behind ``load_demo``.  ``"null"``: the same frame,
+        design and nonresponse, but no true difference between areas, groups or rounds
+        (no area, PSU or person effects; every group and round at the helhedsplan 2018
+        levels), so every true contrast is exactly zero: the test bed for the rate of
+        false "real difference" statements.
 
     Raises
     ------
@@ -221,11 +238,13 @@ def demo_population(seed: int = 2018, rounds: tuple[int, ...] = YEARS) -> Popula
     >>> pop.truth.columns.tolist()
     ['year', 'group', 'area', 'variable', 'value']
     """
-    return _population(int(seed), tuple(int(r) for r in rounds))
+    if scenario not in SCENARIOS:
+        raise SurveyKitError(f"scenario {scenario!r}: expected one of {', '.join(SCENARIOS)}")
+    return _population(int(seed), tuple(int(r) for r in rounds), scenario)
 
 
 @lru_cache(maxsize=4)
-def _population(seed: int, rounds: tuple[int, ...]) -> Population:
+def _population(seed: int, rounds: tuple[int, ...], scenario: str = "demo") -> Population:
     later = rounds[len(YEARS):]
     allowed = [YEARS + EXTRA_YEARS[:k] for k in range(len(EXTRA_YEARS) + 1)]
     if rounds not in allowed:
@@ -237,6 +256,10 @@ def _population(seed: int, rounds: tuple[int, ...]) -> Population:
         frame = add_round(frame, year, rng)
     effects_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, 1)))
     effects = cluster_effects(frame.units, effects_rng)
+    model = LatentModel()
+    if scenario == "null":
+        effects = effects.assign(cluster_effect=0.0)
+        model = model.null()
     return Population(seed, rounds, frame, effects,
                       register_margins(frame, REGISTER_VARIABLES),
-                      area_margins(frame, REGISTER_VARIABLES))
+                      area_margins(frame, REGISTER_VARIABLES), model, scenario)

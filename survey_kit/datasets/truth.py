@@ -34,8 +34,7 @@ import pandas as pd
 
 from survey_kit.datasets.answers import ItemModel, category_probabilities, item_models, missing_rate
 from survey_kit.datasets.frame import Frame, cell_labels
-from survey_kit.datasets.latent import person_part, person_sd
-from survey_kit.datasets.params import GROUP_YEAR_LEVELS, HEADLINE_SHIFTS
+from survey_kit.datasets.latent import LatentModel, person_part, person_sd
 from survey_kit.datasets.people import person_attributes
 from survey_kit.datasets.sampling import GROSS_SAMPLE, cell_matrix
 from survey_kit.respondents.scoring import item_score_columns
@@ -69,12 +68,12 @@ class Target:
 
 
 def attribute_mix(group: str, dims: list[str], draws: int,
-                  rng: np.random.Generator) -> AttributeMix:
+                  rng: np.random.Generator, model: LatentModel | None = None) -> AttributeMix:
     """Draw ``draws`` adults per cell of ``group`` and tabulate their person parts."""
     labels = cell_labels()
     people = labels.loc[labels.index.repeat(draws)].reset_index(drop=True)
     people.insert(0, "group", group)
-    xb = person_part(person_attributes(people, rng), dims)
+    xb = person_part(person_attributes(people, rng), dims, model)
     key = np.repeat(np.arange(len(labels), dtype=np.int64), draws)
     for column in xb.T:
         values, codes = np.unique(column, return_inverse=True)
@@ -135,11 +134,13 @@ def _rank_values(target: Target) -> np.ndarray:
 
 
 def psu_sums(frame: Frame, effects: pd.Series, group: str, year: int, mix: AttributeMix,
-             targets: list[Target]) -> tuple[pd.DataFrame, np.ndarray]:
+             targets: list[Target], model: LatentModel | None = None
+             ) -> tuple[pd.DataFrame, np.ndarray]:
     """Adults and expected totals of every target per PSU of ``group`` in ``year``.
 
     Returns the units (rows) with a column ``adults``, and the totals (units x targets).
     """
+    model = model or LatentModel()
     units = frame.units[frame.units["group"] == group].reset_index(drop=True)
     counts = cell_matrix(frame, year, pd.Index(units["psu"])).astype(float)
     weight = counts[:, mix.cell] * mix.prob[None, :]
@@ -152,9 +153,9 @@ def psu_sums(frame: Frame, effects: pd.Series, group: str, year: int, mix: Attri
     totals = np.empty((len(units), len(targets)))
     for t, target in enumerate(targets):
         d = dims.index(target.dimension)
-        level = GROUP_YEAR_LEVELS.get((target.dimension, group, year), 0.0)
+        level = model.levels.get((target.dimension, group, year), 0.0)
         if target.model.headline:
-            level += HEADLINE_SHIFTS.get((target.dimension, group, year), 0.0)
+            level += model.shifts.get((target.dimension, group, year), 0.0)
         loc = parts[d][0][None, :] + level + cluster[:, None]
         probs = category_probabilities(target.model, loc.ravel(), sd)
         expected = (probs @ _rank_values(target)).reshape(loc.shape)
@@ -183,7 +184,8 @@ def combine(item_means: np.ndarray, targets: list[Target],
 
 def truth_table(frame: Frame, effects: pd.DataFrame, rounds: tuple[int, ...],
                 questionnaire: Questionnaire, shares: list[str], focus: str,
-                rng: np.random.Generator, draws: int = TRUTH_DRAWS) -> pd.DataFrame:
+                rng: np.random.Generator, draws: int = TRUTH_DRAWS,
+                model: LatentModel | None = None) -> pd.DataFrame:
     """The true values of every round, group and area of ``focus`` (see the module).
 
     ``effects`` holds ``psu, cluster_effect``.  Rows of a whole group carry the group
@@ -194,11 +196,13 @@ def truth_table(frame: Frame, effects: pd.DataFrame, rounds: tuple[int, ...],
     cluster = effects.set_index("psu")["cluster_effect"]
     groups = sorted({g for g, _ in GROSS_SAMPLE}, key=["helhedsplan", "almene",
                                                        "befolkning"].index)
-    mixes = {g: attribute_mix(g, dims, draws, rng) for g in groups}
+    model = model or LatentModel()
+    mixes = {g: attribute_mix(g, dims, draws, rng, model) for g in groups}
     parts = []
     for year in rounds:
         for group in (g for g in groups if (g, year) in GROSS_SAMPLE):
-            units, totals = psu_sums(frame, cluster, group, year, mixes[group], targets)
+            units, totals = psu_sums(frame, cluster, group, year, mixes[group], targets,
+                                     model)
             unit = units["area"] if group == focus else pd.Series(group, index=units.index)
             parts.append(_unit_rows(units, totals, unit, group, year, targets, questionnaire))
     return pd.concat(parts, ignore_index=True)

@@ -10,12 +10,12 @@ import pandas as pd
 from survey_kit.datasets.answers import add_missing, draw_codes, item_models
 from survey_kit.datasets.frame import YEARS, Frame
 from survey_kit.datasets.latent import (
+    LatentModel,
     cluster_effects,
     group_year_values,
     latent_scores,
     person_terms,
 )
-from survey_kit.datasets.params import HEADLINE_SHIFTS
 from survey_kit.datasets.people import person_attributes
 from survey_kit.datasets.sampling import (
     GROSS_SAMPLE,
@@ -105,7 +105,7 @@ def _child(seed: np.random.SeedSequence, i: int) -> np.random.Generator:
 def simulate_tryghed(
     frame: Frame, questionnaire: Questionnaire, seed: np.random.SeedSequence,
     effects: pd.DataFrame | None = None, rounds: Sequence[int] = YEARS,
-    panel_tenure_grows: bool = True,
+    panel_tenure_grows: bool = True, model: LatentModel | None = None,
 ) -> pd.DataFrame:
     """Simulate respondents of every round and their answers to every item.
 
@@ -129,7 +129,10 @@ def simulate_tryghed(
     panel_tenure_grows
         Whether panel members' years in the area grow between rounds
         (:func:`~survey_kit.datasets.sampling.panel_followup`).
+    model
+        The latent model's fixed parameters (default: the demo's).
     """
+    model = model or LatentModel()
     later = _later_rounds(frame, rounds)
     sample_rng, cluster_rng, latent_rng, answer_rng = (_child(seed, i) for i in range(4))
     if effects is None:
@@ -140,13 +143,14 @@ def simulate_tryghed(
     people_21, stable_21 = _later_round(frame, 2021, people_18[0], stable_18[0], len(dim_ids),
                                         sample_rng, psu_key, panel_tenure_grows)
     parts = [_answered([*people_18, *people_21], [*stable_18, *stable_21], effects,
-                       questionnaire, latent_rng, answer_rng)]
+                       questionnaire, latent_rng, answer_rng, model)]
     hp, stable = people_21[0], stable_21[0]
     for k, year in enumerate(later):
         rngs = [_child(seed, 4 + 3 * k + i) for i in range(3)]
         people, stables = _later_round(frame, year, hp, stable, len(dim_ids), rngs[0], psu_key,
                                        panel_tenure_grows)
-        parts.append(_answered(people, stables, effects, questionnaire, rngs[1], rngs[2]))
+        parts.append(_answered(people, stables, effects, questionnaire, rngs[1], rngs[2],
+                               model))
         hp, stable = people[0], stables[0]
     return _tidy(pd.concat([p for p, _ in parts], ignore_index=True),
                  pd.concat([a for _, a in parts], ignore_index=True))
@@ -168,24 +172,26 @@ def _later_rounds(frame: Frame, rounds: Sequence[int]) -> list[int]:
 
 def _answered(people: list[pd.DataFrame], stable: list[np.ndarray], effects: pd.DataFrame,
               questionnaire: Questionnaire, latent_rng: np.random.Generator,
-              answer_rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+              answer_rng: np.random.Generator, model: LatentModel
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Latent scores and answers of the respondents of one or more rounds."""
     dim_ids = [d.id for d in questionnaire.dimensions]
     everyone = pd.concat(people, ignore_index=True)
     everyone = everyone.merge(effects, on="psu", how="left")
-    eta = latent_scores(everyone, np.vstack(stable), dim_ids, latent_rng)
-    return everyone, _answers(everyone, eta, questionnaire, answer_rng)
+    eta = latent_scores(everyone, np.vstack(stable), dim_ids, latent_rng, model)
+    return everyone, _answers(everyone, eta, questionnaire, answer_rng, model)
 
 
 def _answers(people: pd.DataFrame, eta: np.ndarray, questionnaire: Questionnaire,
-             rng: np.random.Generator) -> pd.DataFrame:
+             rng: np.random.Generator, latent: LatentModel | None = None) -> pd.DataFrame:
+    latent = latent or LatentModel()
     dim_ids = [d.id for d in questionnaire.dimensions]
     columns = {}
     for model in item_models(questionnaire):
         dim = dim_ids[model.dimension]
         location = eta[:, model.dimension].copy()
         if model.headline:
-            location += group_year_values(people, HEADLINE_SHIFTS, dim)
+            location += group_year_values(people, latent.shifts, dim)
         codes = draw_codes(model, location, rng)
         columns[model.item.id] = add_missing(model, codes, dim, rng)
     return pd.DataFrame(columns, index=people.index)
