@@ -108,8 +108,9 @@ def _size_class(n: pd.Series) -> pd.Series:
 
 
 def coverage_table(direct: pd.DataFrame, fh: pd.DataFrame) -> pd.DataFrame:
-    """Coverage of the 95 % intervals by area size (respondents in the area and round)."""
-    d = direct.dropna(subset=["truth"])
+    """Coverage of the 95 % intervals of the focus areas by area size (respondents in the
+    area and round)."""
+    d = direct[direct["area"].isin(set(fh["area"]))].dropna(subset=["truth"])
     d = d.assign(has_ci=d["ci_low"].notna(),
                  covered=(d["ci_low"] <= d["truth"]) & (d["truth"] <= d["ci_high"]),
                  size=_size_class(d["n"]))
@@ -120,12 +121,23 @@ def coverage_table(direct: pd.DataFrame, fh: pd.DataFrame) -> pd.DataFrame:
     for label in (*SIZE_LABELS, "all"):
         dd = d if label == "all" else d[d["size"] == label]
         ff = f if label == "all" else f[f["size"] == label]
-        with_ci = dd[dd["has_ci"]]
-        rows.append({"area size": label, "cells": len(dd),
-                     "direct coverage": with_ci["covered"].mean() if len(with_ci) else np.nan,
-                     "direct without interval": 1 - dd["has_ci"].mean() if len(dd) else np.nan,
-                     "FH coverage": ff["covered"].mean() if len(ff) else np.nan})
+        rows.append(_coverage_row(label, dd, ff))
+    for label, pick in (("FH with model variance 0", f["gamma"] == 0),
+                        ("FH with model variance > 0", f["gamma"] > 0)):
+        rows.append({"area size": label, "cells": int(pick.sum()),
+                     "direct coverage": np.nan, "direct without interval": np.nan,
+                     "FH coverage": f.loc[pick, "covered"].mean() if pick.any() else np.nan})
+    for year in sorted(f["year"].unique()):
+        rows.append(_coverage_row(f"round {year}", d[d["year"] == year], f[f["year"] == year]))
     return pd.DataFrame(rows)
+
+
+def _coverage_row(label: str, dd: pd.DataFrame, ff: pd.DataFrame) -> dict[str, object]:
+    with_ci = dd[dd["has_ci"]]
+    return {"area size": label, "cells": len(dd),
+            "direct coverage": with_ci["covered"].mean() if len(with_ci) else np.nan,
+            "direct without interval": 1 - dd["has_ci"].mean() if len(dd) else np.nan,
+            "FH coverage": ff["covered"].mean() if len(ff) else np.nan}
 
 
 def rmse_table(direct: pd.DataFrame, fh: pd.DataFrame) -> pd.DataFrame:
