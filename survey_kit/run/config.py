@@ -351,7 +351,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         adjust=one_of(report, "adjust", "[report]", ADJUST_METHODS, "holm"),
         low_threshold=share(report, "low_threshold", "[report]", 0.5),
         low_min_dimensions=low_min,
-        labels=with_defaults(own_labels, survey),
+        labels=with_defaults(own_labels, survey, bundled=questionnaire in bundled_names()),
         demo_margins=margins == "demo",
         small_area=_small_area(section(raw, "small_area", KEYS["small_area"]), base),
         base=base,

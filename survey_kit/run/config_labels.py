@@ -37,17 +37,55 @@ def read_labels(table: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return out
 
 
-def with_defaults(labels: dict[str, dict[str, str]], survey: str
+def with_defaults(labels: dict[str, dict[str, str]], survey: str, bundled: bool = True
                    ) -> dict[str, dict[str, str]]:
     """The text tables of ``[labels]`` completed from the bundled configuration of the same
-    survey (the configuration's own entries win)."""
+    survey (the configuration's own entries win).  The named texts (``[labels.texts]``:
+    the survey's name, topic, population) only when the questionnaire is the bundled one
+    (``bundled``): an own questionnaire is another survey (see :func:`own_texts`)."""
     defaults = _bundled_texts().get(survey, {})
     out = dict(labels)
-    for table in (HEADINGS, PHRASES, NOUNS, TEXTS):
+    for table in (HEADINGS, PHRASES, NOUNS, *((TEXTS,) if bundled else ())):
         merged = {**defaults.get(table, {}), **labels.get(table, {})}
         if merged:
             out[table] = merged
     return out
+
+
+OWN_POPULATION = "de adspurgte"
+"""``population`` of an own questionnaire's reports when ``[labels.texts]`` has none."""
+
+
+def own_texts(labels: Mapping[str, Mapping[str, str]], spec_title: str, run_name: str
+              ) -> tuple[dict[str, dict[str, str]], str | None]:
+    """The named texts of a run on an own questionnaire completed from its spec and
+    configuration: ``survey_name`` the spec's title, ``topic`` and ``title`` the run's name,
+    ``population`` :data:`OWN_POPULATION`; and a note naming what was filled in (None when
+    ``[labels.texts]`` gives every text).
+
+    Examples
+    --------
+    >>> labels, note = own_texts({}, "Tryghedsmåling 2024", "Tryghed i Nordby")
+    >>> labels["texts"]["survey_name"], note
+    ('Tryghedsmåling 2024', "[labels.texts] has no survey_name, topic, population, title: \
+the reports use 'Tryghedsmåling 2024' (the questionnaire's title), 'Tryghed i Nordby' \
+(the run's name) and 'de adspurgte'")
+    """
+    fallback = {"survey_name": spec_title, "topic": run_name, "population": OWN_POPULATION,
+                "title": run_name}
+    texts = dict(labels.get(TEXTS, {}))
+    missing = [key for key in TEXT_KEYS if key not in texts]
+    out = {k: dict(v) for k, v in labels.items()}
+    out[TEXTS] = {**fallback, **texts}
+    if not missing:
+        return out, None
+    used = list(dict.fromkeys(f"{fallback[k]!r}{_WHAT[k]}" for k in missing))
+    shown = f"{', '.join(used[:-1])} and {used[-1]}" if len(used) > 1 else used[0]
+    return out, f"[labels.texts] has no {', '.join(missing)}: the reports use {shown}"
+
+
+_WHAT = {"survey_name": " (the questionnaire's title)", "topic": " (the run's name)",
+         "title": " (the run's name)", "population": ""}
 
 
 @cache
@@ -72,6 +110,7 @@ __all__ = [
     "PHRASES",
     "TEXTS",
     "TEXT_KEYS",
+    "own_texts",
     "read_labels",
     "with_defaults",
 ]

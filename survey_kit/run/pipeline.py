@@ -68,9 +68,10 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
         return out
 
     q = load_questionnaire(cfg.spec)
+    cfg, text_notes = stages.with_spec_texts(cfg, q)
     raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q))
-    notes = [*log.warnings, *stages.check_required(cfg, raw)]
-    notes += checks.check_values(cfg, stages.derived_group(cfg, raw))
+    notes = [*log.warnings, *stages.check_required(cfg, raw), *text_notes]
+    notes += _named(cfg, lambda: checks.check_values(cfg, stages.derived_group(cfg, raw)))
     log.warnings[:] = notes
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
     summary(stages.run_summary(report, log, notes))
@@ -95,6 +96,16 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
     reliability = reliability_table(q, design.data, weights=design.weights)
     return RunResult(cfg, q, report, rejects, design, result, log, timings, reliability)
+
+
+def _named(cfg: RunConfig, check: Callable[[], T]) -> T:
+    """A check of the configuration against the data, its errors naming the file."""
+    try:
+        return check()
+    except ConfigError as exc:
+        if cfg.source is None:
+            raise
+        raise ConfigError(f"{cfg.source}: {exc}") from None
 
 
 def run(config: RunConfig | str | Path, out: str | Path | None = None,

@@ -24,6 +24,7 @@ from survey_kit.respondents.validation import ValidationReport
 from survey_kit.respondents.validation import validate as validate_data
 from survey_kit.run.checks import check_item_columns, config_columns, item_columns, match_columns
 from survey_kit.run.config import DataFile, RunConfig
+from survey_kit.run.config_labels import own_texts
 from survey_kit.run.folders import shown_path
 from survey_kit.run.result import RunLog
 from survey_kit.run.strict import did_you_mean, listing
@@ -79,6 +80,15 @@ def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None,
     data = pd.concat(parts, ignore_index=True, sort=False)
     data.attrs = {}
     return data
+
+
+def with_spec_texts(cfg: RunConfig, q: Questionnaire) -> tuple[RunConfig, list[str]]:
+    """For an own questionnaire, the report texts ``[labels.texts]`` leaves out taken from
+    the spec and the configuration (never the bundled survey's), with a note saying so."""
+    if cfg.questionnaire_file is None:
+        return cfg, []
+    labels, note = own_texts(cfg.labels, q.title, cfg.name)
+    return dataclasses.replace(cfg, labels=labels), [note] if note else []
 
 
 def shown(cfg: RunConfig, path: Path) -> str:
