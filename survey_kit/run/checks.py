@@ -129,6 +129,30 @@ def check_values(cfg: RunConfig, data: pd.DataFrame) -> list[str]:
     return notes
 
 
+MAX_LABEL = 100
+"""The longest value of a group, area or subgroup column shown as it is; a longer one
+without a label in ``[labels]`` is shown shortened (it would not fit a page or a chart)."""
+
+
+def shortened_labels(cfg: RunConfig, data: pd.DataFrame
+                     ) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """``cfg.labels`` with a shortened label for every value longer than
+    :data:`MAX_LABEL` characters that has none, and a note per column."""
+    labels = {k: dict(v) for k, v in cfg.labels.items()}
+    notes = []
+    columns = [cfg.group, cfg.area, *cfg.group_from, *cfg.subgroups]
+    for column in dict.fromkeys(c for c in columns if c and c in data.columns):
+        table = labels.setdefault(column, {})
+        long = [v for v in _values(data[column]) if len(v) > MAX_LABEL and v not in table]
+        for value in long:
+            table[value] = value[:MAX_LABEL - 1].rstrip() + "…"
+        if long:
+            notes.append(f"{len(long)} value(s) of column {column!r} longer than {MAX_LABEL} "
+                         f"characters (the longest {max(map(len, long)):,}) are shown "
+                         f"shortened; give them a label under [labels.{column}]")
+    return labels, notes
+
+
 def _values(values: pd.Series) -> list[str]:
     return sorted({value_key(v) for v in values.dropna().unique()})
 

@@ -8,6 +8,7 @@ half-written folder that looks complete.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 from collections.abc import Callable
@@ -72,6 +73,8 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
     raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q))
     notes = [*log.warnings, *stages.check_required(cfg, raw), *text_notes]
     notes += _named(cfg, lambda: checks.check_values(cfg, stages.derived_group(cfg, raw)))
+    labels, long_notes = checks.shortened_labels(cfg, stages.derived_group(cfg, raw))
+    cfg, notes = dataclasses.replace(cfg, labels=labels), notes + long_notes
     log.warnings[:] = notes
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
     summary(stages.run_summary(report, log, notes))

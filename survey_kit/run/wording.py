@@ -81,13 +81,21 @@ def method_notes(result: RunResult) -> tuple[str, ...]:
     cfg, weighting = result.config, result.design.weighting
     if weighting is None:
         return ("Vægte: ingen (alle svar tæller lige meget).",)
-    cells = " og ".join(cfg.noun(c) for c in cfg.weighting_by) or "hele stikprøven"
+    cells = " og ".join(cfg.noun(c) for c in cfg.weighting_by)
+    where = f"inden for hver {cells}" if cells else "i hele stikprøven"
     bounds = ""
     if cfg.bounds:
         low, high = (f"{b:g}".replace(".", ",") for b in cfg.bounds)
         bounds = f", med vægtjustering mellem {low} og {high} gange designvægten"
-    return (f"Vægte: designvægte rettet til registermarginer (raking) inden for hver "
-            f"{cells}{bounds}.",)
+    if cfg.weighting_method == "calibrate":
+        how = f"kalibreret til registertal ({_CALFUNS[cfg.calfun]})"
+    else:
+        how = "rettet til registermarginer (raking)"
+    return (f"Vægte: designvægte {how} {where}{bounds}.",)
+
+
+_CALFUNS = {"linear": "lineær kalibrering", "raking": "kalibrering med raking-afstand",
+            "logit": "kalibrering med logit-afstand"}
 
 
 def weighted(result: RunResult) -> bool:

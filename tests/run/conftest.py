@@ -98,14 +98,23 @@ def _with_year(row: list[str], header: list[str], year: int) -> list[str]:
     return out
 
 
-@pytest.fixture
-def project(tmp_path: Path, drafted_spec: str) -> Project:
+@pytest.fixture(scope="session")
+def new_project(drafted_spec: str) -> Callable[[Path], Project]:
+    """Make a project in a folder: the example rows with a comparison group column."""
     lines = EXAMPLE.read_text(encoding="utf-8-sig").splitlines()
-    rows = [line.split(";") for line in lines if line]
-    area = rows[0].index("omraade")
-    rows[0].append("gruppe")
-    for row in rows[1:]:
-        row.append("helhedsplan" if row[area] in FOCUS else "sammenligning")
-    root = tmp_path / "project"
-    root.mkdir()
-    return Project(root, drafted_spec, rows)
+
+    def make(root: Path) -> Project:
+        rows = [line.split(";") for line in lines if line]
+        area = rows[0].index("omraade")
+        rows[0].append("gruppe")
+        for row in rows[1:]:
+            row.append("helhedsplan" if row[area] in FOCUS else "sammenligning")
+        root.mkdir(parents=True)
+        return Project(root, drafted_spec, rows)
+
+    return make
+
+
+@pytest.fixture
+def project(tmp_path: Path, new_project: Callable[[Path], Project]) -> Project:
+    return new_project(tmp_path / "project")
