@@ -129,6 +129,24 @@ def check_values(cfg: RunConfig, data: pd.DataFrame) -> list[str]:
     return notes
 
 
+def psu_note(cfg: RunConfig, data: pd.DataFrame) -> list[str]:
+    """A note when PSU ids repeat across strata: the design reads them as different PSUs
+    (R: ``svydesign(nest = TRUE)``), right for ids numbered within each stratum, wrong for
+    one afdeling put in two strata."""
+    if not (cfg.psu and cfg.strata and {cfg.psu, cfg.strata} <= set(data.columns)):
+        return []
+    pairs = data[[cfg.psu, cfg.strata]].dropna().drop_duplicates()
+    counts = pairs[cfg.psu].value_counts()
+    shared = counts[counts > 1]
+    if shared.empty:
+        return []
+    first = shared.index[0]
+    strata = listing(sorted(map(value_key, pairs.loc[pairs[cfg.psu] == first, cfg.strata])), 4)
+    return [f"{len(shared):,} id(s) of {cfg.psu!r} occur in more than one {cfg.strata!r} (e.g. "
+            f"{value_key(first)!r} in {strata}): each is read as a different PSU per stratum; "
+            "if a PSU really belongs to one stratum, correct the data"]
+
+
 MAX_LABEL = 100
 """The longest value of a group, area or subgroup column shown as it is; a longer one
 without a label in ``[labels]`` is shown shortened (it would not fit a page or a chart)."""

@@ -16,8 +16,11 @@ from survey_kit.run.strict import check_keys
 HEADINGS, PHRASES, NOUNS, TEXTS = "headings", "phrases", "nouns", "texts"
 """Tables of ``[labels]`` that hold report texts rather than the labels of a column's values:
 breakdown headings, comparison groups and columns as said in sentences, and named texts."""
+SURVEY_TEXTS = {"tryghed": ("survey_name", "topic", "population"),
+                "livsmestring": ("survey_name", "title", "population")}
+"""The named texts of ``[labels.texts]`` each report layout uses."""
 TEXT_KEYS = ("survey_name", "topic", "population", "title")
-"""The named texts of ``[labels.texts]``."""
+"""Every named text of ``[labels.texts]``."""
 
 
 def read_labels(table: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -56,25 +59,25 @@ OWN_POPULATION = "de adspurgte"
 """``population`` of an own questionnaire's reports when ``[labels.texts]`` has none."""
 
 
-def own_texts(labels: Mapping[str, Mapping[str, str]], spec_title: str, run_name: str
-              ) -> tuple[dict[str, dict[str, str]], str | None]:
+def own_texts(labels: Mapping[str, Mapping[str, str]], spec_title: str, run_name: str,
+              survey: str = "tryghed") -> tuple[dict[str, dict[str, str]], str | None]:
     """The named texts of a run on an own questionnaire completed from its spec and
     configuration: ``survey_name`` the spec's title, ``topic`` and ``title`` the run's name,
-    ``population`` :data:`OWN_POPULATION`; and a note naming what was filled in (None when
-    ``[labels.texts]`` gives every text).
+    ``population`` :data:`OWN_POPULATION`; and a note naming what was filled in of the texts
+    the ``survey``'s reports use (None when ``[labels.texts]`` gives all of them).
 
     Examples
     --------
     >>> labels, note = own_texts({}, "Tryghedsmåling 2024", "Tryghed i Nordby")
     >>> labels["texts"]["survey_name"], note
-    ('Tryghedsmåling 2024', "[labels.texts] has no survey_name, topic, population, title: \
-the reports use 'Tryghedsmåling 2024' (the questionnaire's title), 'Tryghed i Nordby' \
-(the run's name) and 'de adspurgte'")
+    ('Tryghedsmåling 2024', "[labels.texts] has no survey_name, topic, population: the \
+reports use 'Tryghedsmåling 2024' (the questionnaire's title), 'Tryghed i Nordby' (the \
+run's name) and 'de adspurgte'")
     """
     fallback = {"survey_name": spec_title, "topic": run_name, "population": OWN_POPULATION,
                 "title": run_name}
     texts = dict(labels.get(TEXTS, {}))
-    missing = [key for key in TEXT_KEYS if key not in texts]
+    missing = [key for key in SURVEY_TEXTS[survey] if key not in texts]
     out = {k: dict(v) for k, v in labels.items()}
     out[TEXTS] = {**fallback, **texts}
     if not missing:
@@ -108,6 +111,7 @@ __all__ = [
     "HEADINGS",
     "NOUNS",
     "PHRASES",
+    "SURVEY_TEXTS",
     "TEXTS",
     "TEXT_KEYS",
     "own_texts",

@@ -73,6 +73,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
     raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q))
     notes = [*log.warnings, *stages.check_required(cfg, raw), *text_notes]
     notes += _named(cfg, lambda: checks.check_values(cfg, stages.derived_group(cfg, raw)))
+    notes += checks.psu_note(cfg, raw)
     labels, long_notes = checks.shortened_labels(cfg, stages.derived_group(cfg, raw))
     cfg, notes = dataclasses.replace(cfg, labels=labels), notes + long_notes
     log.warnings[:] = notes

@@ -87,7 +87,7 @@ def with_spec_texts(cfg: RunConfig, q: Questionnaire) -> tuple[RunConfig, list[s
     the spec and the configuration (never the bundled survey's), with a note saying so."""
     if cfg.questionnaire_file is None:
         return cfg, []
-    labels, note = own_texts(cfg.labels, q.title, cfg.name)
+    labels, note = own_texts(cfg.labels, q.title, cfg.name, cfg.survey)
     return dataclasses.replace(cfg, labels=labels), [note] if note else []
 
 

@@ -50,7 +50,9 @@ def test_rows_are_named_in_their_own_file(project, capsys: pytest.CaptureFixture
     assert "  cells blanked: 1 of 3,116 answers (<0.1 %) in 1 respondent" in lines
     assert "1 × vaegt is blank: every respondent needs one" in err
     assert lines[-2].startswith("  within the limits (max_blank_share 5 %")
-    assert lines[-1].startswith("  note: [labels.texts] has no survey_name")
+    assert lines[-1] == ("  note: [labels.texts] has no survey_name, topic, population: the "
+                         "reports use 'survey_2024 (TODO: title)' (the questionnaire's title), "
+                         "'Tryghed i egne data' (the run's name) and 'de adspurgte'")
 
 
 def test_an_undeclared_code_stops_at_the_limits_with_the_summary(
@@ -211,3 +213,28 @@ def test_a_label_key_for_an_absent_category_is_a_note(
     assert code == 0, err
     assert ("  note: [labels.koen]: 'andet' match no value of column 'koen' in the data (not "
             "shown)") in err.splitlines()
+
+
+def test_notes_on_the_design_and_areas(project, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PSU id in two strata and focus-group rows without an area run, with a note each."""
+    def edit(year: int, rows: list[list[str]]) -> list[list[str]]:
+        area = rows[0].index("omraade")
+        out = [[*rows[0], "stratum"], *([*r, "S" + r[area][:1]] for r in rows[1:])]
+        if year == 2024:
+            out[3][-1] = "S9"  # its afdeling is in stratum S<first letter> elsewhere
+            for i in (1, 2, 3):
+                out[i][area] = ""
+        return out
+
+    project.write(edit=edit)
+    text = project.config.read_text(encoding="utf-8")
+    project.config.write_text(text.replace("[design]\n", '[design]\nstrata = "stratum"\n'),
+                              encoding="utf-8")
+    code, err = project.run(capsys)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("  note: ")]
+    assert ("  note: 3 rows of 'helhedsplan' have no 'omraade' (first: data/survey_2024.csv row "
+            "2): they count in the group's figures but on no area's page") in notes
+    assert ("  note: 1 id(s) of 'afdeling' occur in more than one 'stratum' (e.g. 'ENG-1' in "
+            "S9, SE): each is read as a different PSU per stratum; if a PSU really belongs to "
+            "one stratum, correct the data") in notes
