@@ -86,6 +86,15 @@ class Project:
         self.config.write_text(CONFIG.format(extra=extra), encoding="utf-8")
         return self.config
 
+    def summary(self) -> str:
+        """The run's console summary, from the statistics alone (nothing written)."""
+        from survey_kit.run.config import load_config
+        from survey_kit.run.pipeline import process
+
+        lines: list[str] = []
+        process(load_config(self.config), summary=lines.append)
+        return "\n".join(lines)
+
     def run(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         """``survey-kit run`` on the configuration; (exit code, stderr)."""
         code = main(["run", str(self.config), "--quiet", *args])
