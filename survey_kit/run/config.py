@@ -9,6 +9,7 @@ be checked against the data (group values, label keys) is checked by
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -258,8 +259,7 @@ def _weighting(weighting: Mapping[str, Any], where: str) -> tuple[str, str]:
 
 
 def _report_date(report: Mapping[str, Any], where: str) -> str | None:
-    import datetime as dt
-
+    """``[report] date`` as an ISO date (a TOML date or a text), or None."""
     text = get(report, "date", where, (str, dt.date), None)
     if text is None:
         return None

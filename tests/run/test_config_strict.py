@@ -172,3 +172,10 @@ def test_a_configuration_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     path.write_bytes('[run]\nname = "Tryghed i Ærø"\n'.encode("cp1252"))
     with pytest.raises(sk.ConfigError, match=r"run.toml: not UTF-8 text \(byte 24\)"):
         load_config(path)
+
+
+def test_the_report_date_may_be_a_toml_date(tmp_path: Path) -> None:
+    path = tmp_path / "run.toml"
+    path.write_text('[run]\nname = "x"\nquestionnaire = "tryghed_trivsel"\n[data]\ndemo = true\n'
+                    '[report]\ndate = 2024-11-30\n', encoding="utf-8")
+    assert load_config(path).date == "2024-11-30"
