@@ -74,8 +74,7 @@ class SmallAreaConfig:
     enabled: bool = True
     method: str = "REML"
     variance: str = "deff"
-    covariates: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+",
-                                   "previous")
+    covariates: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+")
     area_margins: Path | None = None
     demo_area_margins: bool = False
     min_df: int = 5

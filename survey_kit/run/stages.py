@@ -279,6 +279,8 @@ def load_area_margins(cfg: RunConfig, demo: Demo | None = None) -> pd.DataFrame 
     sa = cfg.small_area
     if sa.area_margins is not None:
         return _margins(cfg, sa.area_margins, check_totals=False)
+    if cfg.demo and sa.demo_area_margins:
+        return demo_data(cfg, demo).area_margins
     return None
 
 
