@@ -11,7 +11,6 @@ table sets from :mod:`survey_kit.run.tablesets`, the manifest from
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, tablesets, wording
 from survey_kit.run.analysis import UNIT
+from survey_kit.run.folders import short_stem
 from survey_kit.run.result import RunResult
 
 
@@ -96,7 +96,7 @@ def _area_summaries(result: RunResult, out: Path, created: str,
     jobs, used = [], set()
     for area, sup in zip(areas, protected, strict=True):
         data = _area_input(result, area, others, rounds, infos, created, sup)
-        stem = slug(area, empty="omraade")
+        stem = short_stem(slug(area, empty="omraade"))
         while stem in used:
             stem += "-x"
         used.add(stem)
@@ -167,7 +167,7 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will
     be moved, recorded in the manifest); returns the written files, relative to ``out``."""
     cfg = result.config
-    created = dt.date.today().isoformat()
+    created = manifest.run_date(cfg)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     significance, *summaries = protect(tablesets.table_sets(result), tablesets.rule(cfg))
@@ -195,4 +195,5 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     record = manifest.build_manifest(result, out, suppression, created, timings, str(target or out))
     (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
+    manifest.write_timings(result, out, timings)
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
