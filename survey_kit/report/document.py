@@ -50,12 +50,14 @@ class Section:
 
 @dataclass(frozen=True)
 class SummaryDocument:
-    """A whole summary: title, lead paragraph, sections and a footer line."""
+    """A whole summary: title, lead paragraph, sections and a footer line; ``nav`` holds
+    (text, address) links shown above the page in HTML (e.g. back to a site's index)."""
 
     title: str
     lead: str
     sections: tuple[Section, ...]
     footer: str = ""
+    nav: tuple[tuple[str, str], ...] = ()
 
 
 def environment() -> Environment:

@@ -31,9 +31,10 @@ from survey_kit.report import (
 from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
 from survey_kit.report.youth import YouthSummaryInput, render_youth
-from survey_kit.run import manifest, render, tablesets, wording
+from survey_kit.run import manifest, render, site, tablesets, wording
 from survey_kit.run.analysis import UNIT
 from survey_kit.run.folders import short_stem
+from survey_kit.run.progress import Progress, quiet
 from survey_kit.run.result import RunResult
 
 
@@ -82,8 +83,8 @@ def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet)
 
 
 def _area_summaries(result: RunResult, out: Path, created: str,
-                    protected: tuple[ProtectedSet, ...]) -> None:
-    """One resident summary per area of the focus group, HTML and PDF."""
+                    protected: tuple[ProtectedSet, ...], progress: Progress) -> None:
+    """One resident summary per area of the focus group, HTML and PDF, and their index."""
     cfg, a = result.config, result.analysis
     areas = [area for area, _ in tablesets.area_sets(result)]
     if not areas:
@@ -93,7 +94,7 @@ def _area_summaries(result: RunResult, out: Path, created: str,
     others = [g for g in cfg.groups if g != cfg.focus_group]
     folder = out / "omraader"
     folder.mkdir()
-    jobs, used = [], set()
+    jobs, used = [], {Path(site.INDEX_NAME).stem}
     for area, sup in zip(areas, protected, strict=True):
         data = _area_input(result, area, others, rounds, infos, created, sup)
         stem = short_stem(slug(area, empty="omraade"))
@@ -101,7 +102,8 @@ def _area_summaries(result: RunResult, out: Path, created: str,
             stem += "-x"
         used.add(stem)
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
-    render.render_all(jobs)
+    render.render_all(jobs, progress, index=site.INDEX_NAME)
+    site.write_site_index(cfg, result.design.data, jobs, folder, created)
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
@@ -163,9 +165,11 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
     render_youth(data, out / "livsmestring.html", out / "livsmestring.pdf")
 
 
-def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
+def write_outputs(result: RunResult, out: Path, target: Path | None = None,
+                  progress: Progress = quiet) -> list[str]:
     """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will
-    be moved, recorded in the manifest); returns the written files, relative to ``out``."""
+    be moved, recorded in the manifest); returns the written files, relative to ``out``.
+    ``progress`` is told how many area pages are written (:mod:`survey_kit.run.progress`)."""
     cfg = result.config
     created = manifest.run_date(cfg)
     timings: dict[str, float] = {}
@@ -177,7 +181,7 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     if cfg.group_summary:
         _youth_summary(result, out, created, summaries[0])
     else:
-        _area_summaries(result, out, created, tuple(summaries))
+        _area_summaries(result, out, created, tuple(summaries), progress)
     timings["write summaries"] = time.perf_counter() - start
     logs = [significance.log, *(s.log for s in summaries)]
     control = out / "kontrol"
