@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CONFIG = HERE.parent / "reports" / "tryghedsmaaling.toml"
 
 
 def cpu_seconds() -> float:
@@ -41,6 +40,7 @@ def cpu_seconds() -> float:
 
 def measure(repeat: int, workers: int | None) -> list[dict[str, float]]:
     """Time ``render_all`` inside ``write_outputs`` ``repeat`` times."""
+    import survey_kit
     from survey_kit.run import render
     from survey_kit.run.config import load_config
     from survey_kit.run.outputs import write_outputs
@@ -48,7 +48,8 @@ def measure(repeat: int, workers: int | None) -> list[dict[str, float]]:
 
     if workers is not None and hasattr(render, "workers_for"):
         render.workers_for = lambda pages: min(workers, pages)  # type: ignore[attr-defined]
-    result = process(load_config(CONFIG))
+    config = Path(survey_kit.__file__).parent / "run" / "configs" / "tryghedsmaaling.toml"
+    result = process(load_config(config))  # the demo configuration of the code measured
     original = render.render_all
     rows: list[dict[str, float]] = []
 
@@ -89,8 +90,10 @@ def main() -> None:
     command = [sys.executable, __file__, "--inner", "--repeat", str(args.repeat)]
     if args.workers is not None:
         command += ["--workers", str(args.workers)]
-    lines = subprocess.run(command, env=env, check=True, capture_output=True,
-                           text=True).stdout.splitlines()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr)
+    lines = done.stdout.splitlines()
     rows = [dict((k, float(v)) for k, v in (x.split("=") for x in line.split()))
             for line in lines if line.startswith("pages=")]
     label = args.label or (str(args.code) if args.code else "this checkout")
