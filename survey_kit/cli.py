@@ -32,8 +32,8 @@ from survey_kit.scaffold import command as init_command
 from survey_kit.spec import load_questionnaire
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.progress import Progress, TaskID
+    from rich.console import Console, RenderableType
+    from rich.progress import Progress, Task, TaskID
 
 PROG = "survey-kit"
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -258,18 +258,31 @@ def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
 
 
 def _progress_display(console: Console) -> Progress:
-    """The live display of a run: a spinner on the current step, a bar for counted work."""
+    """The live display of a run: a spinner on the current step, and a bar with its count
+    ("områder skrevet ━━━━╸━━━ 12/66") for counted work."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
     )
+    from rich.text import Text
 
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+    class Counted(ProgressColumn):
+        """A column shown only for tasks with a total (counted work), not for steps."""
+
+        def __init__(self, column: ProgressColumn) -> None:
+            super().__init__()
+            self.column = column
+
+        def render(self, task: Task) -> RenderableType:
+            return self.column.render(task) if task.total is not None else Text("")
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), Counted(BarColumn()),
+                    Counted(MofNCompleteColumn()), TimeElapsedColumn(), console=console,
                     transient=True)
 
 

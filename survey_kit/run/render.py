@@ -2,8 +2,9 @@
 
 Fonts, the chart machinery and the PDF fonts are set up once in the run's process before
 the workers start, so every worker begins warm (:func:`warm_up`); the workers inherit the
-pages' inputs when they fork (nothing is pickled but a page's number) and take one page at
-a time, so both cores stay busy to the last page.  Each finished page sends a
+pages' inputs when they fork (nothing is pickled but a page's number), their garbage
+collector leaves the inherited objects alone (``gc.freeze``), and they take one page at a
+time, so both cores stay busy to the last page.  Each finished page sends a
 :class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"`` to the run's progress
 callback.
 """
@@ -11,6 +12,7 @@ callback.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import multiprocessing as mp
 import os
@@ -111,6 +113,7 @@ def render_all(jobs: Sequence[Job], progress: Progress = quiet,
             progress(Count(AREAS_WRITTEN, done, total))
         return
     warm_up()
+    gc.freeze()  # the run's objects: never scanned (nor copied) by the workers' collections
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
                              initializer=_start_worker, initargs=(pages,)) as pool:
         try:
@@ -125,6 +128,8 @@ def render_all(jobs: Sequence[Job], progress: Progress = quiet,
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            gc.unfreeze()
 
 
 __all__ = [
