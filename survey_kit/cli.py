@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_kit.errors import SurveyKitError
+from survey_kit.errors import DisclosureError, SurveyKitError
 from survey_kit.io import read_data
 from survey_kit.respondents import Thresholds, ValidationLimitError, validate
 from survey_kit.scaffold import command as init_command
@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 problems found, 2 error).
+    """Run the command line; returns the exit code (0 ok, 1 problems found (also: the
+    disclosure audit refuses to publish), 2 error).
 
     Examples
     --------
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except ValidationLimitError as exc:  # too many invalid answers or rejected rows
         print(exc.report.summary(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except DisclosureError as exc:  # the audit found a hidden cell unprotected: not published
+        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_PROBLEMS
     except (SurveyKitError, OSError) as exc:
         message = " ".join(str(exc).split())

@@ -92,6 +92,7 @@ class RunConfig:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo_margins: bool = False
     small_area: SmallAreaConfig = field(default_factory=SmallAreaConfig)
+    protection_share: float = 0.10
 
     def label(self, column: str, value: object) -> str:
         """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
@@ -219,6 +220,10 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         raise ConfigError(
             f"[report]: key 'suppression_threshold' must be at least 5, found {threshold}"
         )
+    protection = float(_get(report, "protection_share", "[report]", (int, float), 0.10))
+    if not 0 <= protection < 0.5:
+        raise ConfigError(
+            f"[report]: key 'protection_share' must be in [0, 0.5), found {protection}")
     level = float(_get(report, "level", "[report]", (int, float), 0.95))
     if not 0.5 < level < 1:
         raise ConfigError(f"[report]: key 'level' must be between 0.5 and 1, found {level}")
@@ -263,6 +268,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
                               survey),
         demo_margins=margins == "demo",
         small_area=_small_area(_get(raw, "small_area", "configuration", dict, {}), base),
+        protection_share=protection,
     )
 
 
