@@ -80,19 +80,18 @@ class Target:
 
 
 class _Component:
-    """One connected part of one variable's tables, reduced for the LPs."""
+    """One connected part of one variable's tables, reduced for the LPs (atoms that no
+    published figure tells apart are merged; the share LP's fixed blocks are built once)."""
 
-    def __init__(self, shown: list[int], counts: np.ndarray, sums: np.ndarray,
-                 membership: np.ndarray, targets: list[int], target_rows: np.ndarray) -> None:
-        columns, inverse = np.unique(np.vstack([membership, target_rows]), axis=1,
-                                     return_inverse=True)
+    def __init__(self, counts: np.ndarray, sums: np.ndarray, membership: np.ndarray,
+                 target_rows: np.ndarray) -> None:
+        columns = np.unique(np.vstack([membership, target_rows]), axis=1)
         self.n_atoms = columns.shape[1]
-        self.shown = sparse.csr_matrix(columns[: len(shown)].astype(float))
-        self.targets = columns[len(shown):].astype(float)
-        self.target_ids = targets
+        self.shown = sparse.csr_matrix(columns[: len(membership)].astype(float))
+        self.targets = columns[len(membership):].astype(float)
         self.counts = counts
         self.sums = sums
-        del inverse
+        self._share: tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray] | None = None
 
     def count_range(self, k: int) -> tuple[float, float, int]:
         """(low, high, LPs solved) of the count of target ``k``."""
@@ -103,19 +102,28 @@ class _Component:
             out.append(_bound(res, sign))
         return out[0], out[1], 2
 
+    def _share_blocks(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+        """Variables [y (atoms), z (atoms), t]: shown counts and sums as y, z scaled by t,
+        and z <= y."""
+        if self._share is None:
+            m, a = self.shown.shape[0], self.n_atoms
+            keep = ~np.isnan(self.sums)
+            zero = sparse.csr_matrix((m, a))
+            eq = sparse.vstack([
+                sparse.hstack([self.shown, zero, -self.counts[:, None]]),
+                sparse.hstack([zero[keep], self.shown[keep], -self.sums[keep][:, None]]),
+            ]).tocsr()
+            upper = sparse.hstack([-sparse.eye(a), sparse.eye(a),
+                                   sparse.csr_matrix((a, 1))]).tocsr()
+            self._share = (eq, upper, np.r_[np.zeros(eq.shape[0]), 1.0])
+        return self._share
+
     def share_range(self, k: int) -> tuple[float, float, int]:
         """(low, high, LPs solved) of the share of target ``k`` (Charnes-Cooper)."""
-        m, a = self.shown.shape[0], self.n_atoms
-        keep = ~np.isnan(self.sums)
-        zero = sparse.csr_matrix((m, a))
-        eq = sparse.vstack([
-            sparse.hstack([self.shown, zero, -self.counts[:, None]]),
-            sparse.hstack([zero[keep], self.shown[keep], -self.sums[keep][:, None]]),
-            sparse.hstack([sparse.csr_matrix(self.targets[k][None, :]),
-                           sparse.csr_matrix((1, a + 1))]),
-        ]).tocsr()
-        b_eq = np.r_[np.zeros(m + int(keep.sum())), 1.0]
-        upper = sparse.hstack([-sparse.eye(a), sparse.eye(a), sparse.csr_matrix((a, 1))]).tocsr()
+        base, upper, b_eq = self._share_blocks()
+        a = self.n_atoms
+        eq = sparse.vstack([base, sparse.csr_matrix(np.r_[self.targets[k], np.zeros(a + 1)])
+                            ]).tocsr()
         out = []
         for sign in (1.0, -1.0):
             c = np.r_[np.zeros(a), sign * self.targets[k], 0.0]
@@ -172,9 +180,9 @@ def _audit_variable(linked: Linked, hidden: np.ndarray, variable: str, targets: 
         members = linked.membership(part)
         goal_rows = linked.membership(goals)
         atoms = members.any(axis=0) | goal_rows.any(axis=0)
-        comp = _Component(part, np.array([facts[d][0] for d in part], dtype=float),
+        comp = _Component(np.array([facts[d][0] for d in part], dtype=float),
                           np.array([facts[d][0] * facts[d][1] for d in part], dtype=float),
-                          members[:, atoms], goals, goal_rows[:, atoms])
+                          members[:, atoms], goal_rows[:, atoms])
         for k, goal in enumerate(goals):
             low, high, used = comp.count_range(k)
             s_low = s_high = np.nan

@@ -18,6 +18,7 @@ The R equivalent is the line pass of ``sdcTable::protectTable(method = "SIMPLEHE
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from survey_kit.disclosure.linked import Linked
 @dataclass(frozen=True)
 class Line:
     """A total (``parent``, a domain id) and the cells (domain ids) that split it along
-    ``column``; ``closed`` when they add up to the whole total."""
+    ``column`` (columns joined by " x "); ``closed`` when they add up to the whole total."""
 
     parent: int
     column: str
@@ -41,17 +42,20 @@ def find_lines(linked: Linked) -> list[Line]:
     """Every line of the linked tables (see the module docstring).
 
     A domain published under conditions C lies in the line of the domain published under C
-    without one of its columns, split along that column.  Lines whose cells overlap or reach
-    outside the total (not a split) are left out.
+    without some of its columns, split along those columns (one column: the women and the
+    men; two: the four gender x MENAPT cells of a total).  Lines whose cells overlap or
+    reach outside the total (not a split) are left out.
     """
     index = {cond: i for i, d in enumerate(linked.domains) for cond in d.conditions}
     found: dict[tuple[int, str], set[int]] = {}
     for i, domain in enumerate(linked.domains):
         for cond in domain.conditions:
-            for column, _ in cond:
-                parent = index.get(tuple(p for p in cond if p[0] != column))
-                if parent is not None and parent != i:
-                    found.setdefault((parent, column), set()).add(i)
+            columns = [c for c, _ in cond]
+            for size in range(1, len(columns) + 1):
+                for split in itertools.combinations(columns, size):
+                    parent = index.get(tuple(p for p in cond if p[0] not in split))
+                    if parent is not None and parent != i:
+                        found.setdefault((parent, " x ".join(split)), set()).add(i)
     lines = []
     for (parent, column), cells in sorted(found.items()):
         ordered = tuple(sorted(cells))
