@@ -222,7 +222,7 @@ class Reader:
 
     def _side(self, rec: dict[str, str], side: str) -> dict[str, object] | None:
         s, value = self.schema, rec[f"group_{side}"]
-        keys = {c: rec[c] for c in (*s.columns, s.group) if c in rec and rec[c]}
+        keys = {c: rec[c] for c in (*s.columns, s.group) if rec.get(c)}
         comparison = rec.get("comparison", "")
         family = rec.get("family", "")
         if comparison == "area vs group":
