@@ -243,6 +243,7 @@ class Reader:
         if not path.is_file():
             return
         frame = pd.read_csv(path)
+        self._regression(frame)
         for rec in frame.to_dict("records"):
             dom = self.domain({"unit": rec["area"], self.schema.year: rec[self.schema.year]})
             self.know.add(rec["variable"], dom, rec["n"], rec["direct"])
@@ -250,6 +251,26 @@ class Reader:
                     rec["gamma"] > 0:
                 self.know.inverted[(rec["variable"], dom)] = (
                     rec["eblup"] - (1 - rec["gamma"]) * rec["synthetic"]) / rec["gamma"]
+
+    def _regression(self, frame: pd.DataFrame) -> None:
+        """``synthetic = b0 + b1 * previous``: fit (b0, b1) on the areas whose previous
+        direct estimate is shown, and invert it where the previous one is hidden."""
+        year = self.schema.year
+        rounds = sorted(frame[year].unique())
+        before = dict(zip(rounds[1:], rounds[:-1], strict=False))
+        for (variable, rnd), part in frame[frame["formula"] == "~ previous"].groupby(
+                ["variable", year]):
+            prev = frame[(frame["variable"] == variable) & (frame[year] == before.get(rnd))]
+            x = part["area"].map(prev.set_index("area")["direct"])
+            ok = x.notna() & part["synthetic"].notna()
+            if ok.sum() < 2 or x[ok].nunique() < 2:
+                continue
+            b1, b0 = np.polyfit(x[ok], part.loc[ok, "synthetic"], 1)
+            for area, synthetic in zip(part["area"][~x.notna()], part["synthetic"][~x.notna()],
+                                       strict=True):
+                if np.isfinite(synthetic) and b1:
+                    dom = self.domain({"unit": area, year: before[rnd]})
+                    self.know.inverted[(variable, dom)] = (synthetic - b0) / b1
 
     def workbook(self, labels: dict[str, str]) -> None:
         """Counts and figures of the workbook (sheet per variable; banner of group x round)."""
@@ -419,10 +440,13 @@ def attack(know: Knowledge, schema: Schema, additive: bool,
 
 
 def _rows(know: Knowledge, variable: str) -> list[tuple[Domain, float, float, float, float]]:
-    """The facts about a variable: (domain, count low, count high, mean low, mean high)."""
+    """The facts about a variable: (domain, count low, count high, mean low, mean high); a
+    mean found by inverting a model or a contrast counts as known, its count not."""
     rows = [(d, n, n, m, m) for (v, d), (n, m) in know.facts.items() if v == variable]
     rows += [(d, 0.0, n_max, lo, hi) for (v, d), (n_max, lo, hi) in know.bounds.items()
              if v == variable]
+    rows += [(d, 0.0, np.inf, m, m) for (v, d), m in know.inverted.items()
+             if v == variable and (v, d) not in know.facts and np.isfinite(m)]
     return rows
 
 

@@ -2,7 +2,8 @@
 
 * **tryghed, unweighted**: six helhedsplan areas, almene and befolkning, two rounds, every
   design weight 1 and no raking (so count x mean adds up across cells).  Planted: area HP04
-  has 7 respondents in 2021; men without MENAPT background in helhedsplan 2021 are 6; almene
+  has 7 respondents in 2021 and HP02 8 in 2018 (the previous round of its small-area
+  model's 2021 row); men without MENAPT background in helhedsplan 2021 are 6; almene
   2021 has 5 respondents aged 65+; befolkning has few with MENAPT background.
 * **livsmestring**: 300 young people; planted: 6 boys with MENAPT background, every one of
   them lonely (the issue's "6 of 6 lonely").
@@ -43,7 +44,7 @@ def tryghed_data(seed: int = 14) -> pd.DataFrame:
     parts = []
     for (year, group, area), part in t.groupby(["year", "group", "area"], sort=True):
         if group == "helhedsplan" and area in AREAS:
-            keep = 7 if (area, year) == ("HP04", 2021) else 45
+            keep = {("HP04", 2021): 7, ("HP02", 2018): 8}.get((area, year), 45)
             parts.append(_take(part, keep, rng))
     for (_, group), part in t[t["group"] != "helhedsplan"].groupby(["year", "group"]):
         parts.append(_take(part, 160 if group == "almene" else 150, rng))
