@@ -4,13 +4,16 @@ Subcommands are :class:`Command` records in a registry; add one with :func:`regi
 (a name, a help line, a function adding its arguments and a function running it that
 returns the exit code).  Errors of kind :class:`SurveyKitError` (bad data, bad spec) and
 file-system errors print ``survey-kit: error: <message>`` on stderr and exit 2, without a
-traceback.
+traceback.  Ctrl-C and SIGTERM print one line and exit 130 / 143; the run removes its
+temporary output folder on the way out.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import signal
 import sys
 import tempfile
 import time
@@ -28,6 +31,18 @@ from survey_kit.spec import load_questionnaire
 
 PROG = "survey-kit"
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
+LONG_WORD = 120
+"""Words of a message longer than this are shortened (a 5,000-character area name)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that ``finally`` blocks and the run's cleanup
+    of its temporary folder run as for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 problems found (also: the
-    disclosure audit refuses to publish), 2 error).
+    disclosure audit refuses to publish), 2 error, 130 Ctrl-C, 143 SIGTERM).
 
     Examples
     --------
@@ -74,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = build_parser()
+    previous = _handle_sigterm()
     try:
         args = parser.parse_args(argv)
         code: int = args._handler(args)
@@ -82,14 +98,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationLimitError as exc:  # too many invalid answers or rejected rows
         print(exc.report.summary(), file=sys.stderr)
         return EXIT_PROBLEMS
+    except RunStoppedError as exc:  # the run's summary is printed already
+        print(f"{PROG}: {one_line(str(exc), 400)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except DisclosureError as exc:  # the audit found a hidden cell unprotected: not published
-        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(exc), 400)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except (SurveyKitError, OSError) as exc:
-        message = " ".join(str(exc).split())
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt as exc:
+        what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
+        print(f"{PROG}: {what}; nothing was written, temporary files were removed",
+              file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    finally:
+        _restore_sigterm(previous)
     return code
+
+
+def _handle_sigterm() -> object:
+    """Turn SIGTERM into :class:`Terminated` (main thread only); returns the old handler."""
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _restore_sigterm(previous: object) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def one_line(message: str, limit: int = LONG_WORD) -> str:
+    """A message on one line, every word longer than ``limit`` cut in the middle.
+
+    Examples
+    --------
+    >>> text = one_line("area 'x" + "y" * 500 + "': too long,  here")
+    >>> len(text), text[-34:]
+    (107, "': (504 characters) too long, here")
+    """
+    def cut(match: re.Match[str]) -> str:
+        word = match.group(0)
+        tail = word[-limit // 8:]
+        return f"{word[:limit // 2 - 6]}…{tail} ({len(word):,} characters)"
+
+    return re.sub(rf"\S{{{limit + 1},}}", cut, " ".join(message.split()))
 
 
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -171,23 +226,45 @@ register(Command("validate", "check a data file against a questionnaire spec",
 
 
 def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
-    """One annual run with progress on stderr (rich); returns the output folder."""
+    """One annual run with progress on stderr (rich); returns the output folder.
+
+    The summary of the data (rows per file, cells blanked, rows rejected, top reasons) is
+    printed at the end, and also when the run stops at the limits of ``[validation]``."""
     from rich.console import Console
 
     from survey_kit.run.pipeline import run
 
     console = Console(stderr=True, quiet=quiet)
     label = config.stem
-    with console.status(f"{label}: starting") as status:
-        start = time.perf_counter()
+    summaries: list[str] = []
+    try:
+        with console.status(f"{label}: starting") as status:
+            start = time.perf_counter()
 
-        def progress(step: str) -> None:
-            console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {label}: {step}")
-            status.update(f"{label}: {step} …")
+            def progress(step: str) -> None:
+                console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {label}: {step}",
+                              highlight=False, markup=True)
+                status.update(f"{label}: {step} …")
 
-        target = run(config, out=out, progress=progress)
-    console.print(f"{label}: done in {time.perf_counter() - start:.1f} s -> {target}")
+            target = run(config, out=out, progress=progress, summary=summaries.append)
+    except ValidationLimitError as exc:
+        print("\n".join(summaries), file=sys.stderr)
+        raise RunStoppedError(f"{config}: the run stopped: {_first(exc)}; fix the data or the "
+                         "spec, or raise the limits in [validation] of the configuration "
+                         "(`survey-kit validate` writes every problem to a CSV)") from None
+    console.print(f"{label}: done in {time.perf_counter() - start:.1f} s -> {target}",
+                  highlight=False, markup=False)
+    print("\n".join(summaries), file=sys.stderr)
     return target
+
+
+class RunStoppedError(SurveyKitError):
+    """A run stopped at the limits of ``[validation]`` (exit 1; the summary is printed)."""
+
+
+def _first(exc: ValidationLimitError) -> str:
+    failed = exc.report.failures()
+    return failed[0] if failed else str(exc)
 
 
 def _run_arguments(parser: argparse.ArgumentParser) -> None:

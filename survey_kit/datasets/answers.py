@@ -85,12 +85,17 @@ def item_models(questionnaire: Questionnaire) -> tuple[ItemModel, ...]:
     return tuple(models)
 
 
-def category_probabilities(model: ItemModel, location: np.ndarray) -> np.ndarray:
+def category_probabilities(
+    model: ItemModel, location: np.ndarray, person_sd: float = 0.0
+) -> np.ndarray:
     """P(answer rank = r | location) for every row (persons x ranks), no missing codes.
 
-    ``location`` is ``eta + headline_shift`` for the item's dimension.
+    ``location`` is ``eta + headline_shift`` for the item's dimension.  With
+    ``person_sd > 0`` it is the location without the person term, which is then
+    integrated out (a normal term of that standard deviation added to the item noise).
     """
-    z = (location[:, None] + model.offset - model.thresholds[None, :]) / SIGMA_E
+    scale = np.sqrt(SIGMA_E**2 + person_sd**2)
+    z = (location[:, None] + model.offset - model.thresholds[None, :]) / scale
     at_least = np.hstack([np.ones((len(location), 1)), ndtr(z), np.zeros((len(location), 1))])
     return at_least[:, :-1] - at_least[:, 1:]
 
@@ -99,6 +104,21 @@ def draw_codes(model: ItemModel, location: np.ndarray, rng: np.random.Generator)
     """Valid codes drawn for every person at ``location`` (``eta`` + headline shift)."""
     latent = location + model.offset + SIGMA_E * rng.standard_normal(len(location))
     return model.codes[np.searchsorted(model.thresholds, latent)]
+
+
+def missing_rate(model: ItemModel, dimension_id: str) -> float:
+    """Probability that :func:`add_missing` replaces an answer of the item.
+
+    Examples
+    --------
+    >>> from survey_kit.spec import load_questionnaire
+    >>> model = item_models(load_questionnaire("tryghed_trivsel"))[0]
+    >>> round(missing_rate(model, "oplevet_tryghed"), 2)
+    0.04
+    """
+    kinds = {m.kind for m in model.item.scale.missing}
+    dont_know = DONT_KNOW_RATE_BY_DIMENSION.get(dimension_id, DONT_KNOW_RATE)
+    return dont_know * ("dont_know" in kinds) + REFUSAL_RATE * ("refusal" in kinds)
 
 
 def add_missing(

@@ -2,76 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
-from survey_kit.datasets.frame import Frame, build_frame, register_margins
-from survey_kit.datasets.livsmestring import simulate_livsmestring
-from survey_kit.datasets.targets import published_targets
-from survey_kit.datasets.tryghed import simulate_tryghed
-from survey_kit.spec import load_questionnaire
+from survey_kit.datasets.frame import YEARS, Frame, build_frame
+from survey_kit.datasets.population import Demo, demo_population
+
+__all__ = ["DEFAULT_SEED", "Demo", "build_demo_frame", "load_demo"]
 
 DEFAULT_SEED = 2018
 
 
-@dataclass(frozen=True)
-class Demo:
-    """Synthetic demo data (no real person behind any row).
-
-    Attributes
-    ----------
-    tryghed : DataFrame
-        Both rounds of the tryghedsmåling: ``resp_id, person_id, year, group, area,
-        stratum, psu, design_weight, gender, age_group, menapt, herkomst, age, education,
-        children, years_in_area, panel, region`` and one column per item of
-        ``tryghed_trivsel.yaml`` (codes; 98 = ved ikke, 99 = ønsker ikke at svare).
-    margins : DataFrame
-        Register totals ``year, group, variable, level, total`` (rake targets) for the
-        year x group combinations in ``tryghed``.
-    livsmestring : DataFrame
-        ``resp_id, gender, age, age_group, menapt`` and one column per item of
-        ``livsmestring.yaml``.
-    frame : Frame
-        The population frame the samples were drawn from.
-    targets : DataFrame
-        The published headline shares the generator is calibrated to.
-    seed : int
-        The seed that produced the data.
-    """
-
-    tryghed: pd.DataFrame
-    margins: pd.DataFrame
-    livsmestring: pd.DataFrame
-    frame: Frame
-    targets: pd.DataFrame
-    seed: int
-
-
 def build_demo_frame(seed: int) -> Frame:
     """The population frame of :func:`load_demo` for ``seed``."""
-    frame_seed, _, _ = np.random.SeedSequence(seed).spawn(3)
-    return build_frame(np.random.default_rng(frame_seed))
+    return build_frame(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))))
 
 
 @lru_cache(maxsize=4)
-def _build(seed: int) -> Demo:
-    frame_seed, survey_seed, youth_seed = np.random.SeedSequence(seed).spawn(3)
-    frame = build_frame(np.random.default_rng(frame_seed))
-    tryghed = simulate_tryghed(frame, load_questionnaire("tryghed_trivsel"), survey_seed)
-    present = tryghed[["year", "group"]].drop_duplicates()
-    margins = register_margins(frame).merge(present, on=["year", "group"])
-    youth = simulate_livsmestring(load_questionnaire("livsmestring"), youth_seed)
-    return Demo(tryghed, margins, youth, frame, published_targets(), seed)
+def _build(seed: int, rounds: tuple[int, ...] = YEARS) -> Demo:
+    return demo_population(seed, rounds).sample(seed)
 
 
-def load_demo(seed: int = DEFAULT_SEED) -> Demo:
+def load_demo(seed: int = DEFAULT_SEED, rounds: tuple[int, ...] = YEARS) -> Demo:
     """The synthetic demo data: identical on every machine for a given ``seed``.
 
     Built once per seed and cached; every call returns fresh copies of the tables, so
-    changing them does not change later calls.
+    changing them does not change later calls.  It is one sample of
+    :func:`~survey_kit.datasets.demo_population`: ``load_demo(s)`` equals
+    ``demo_population(s).sample(s)``.  ``rounds=(2018, 2021, 2024)`` adds a third round;
+    its 2018 and 2021 rows are those of the two-round data.
 
     Examples
     --------
@@ -81,7 +41,7 @@ def load_demo(seed: int = DEFAULT_SEED) -> Demo:
     >>> demo.margins.columns.tolist()
     ['year', 'group', 'variable', 'level', 'total']
     """
-    demo = _build(int(seed))
+    demo = _build(int(seed), tuple(int(r) for r in rounds))
     return Demo(
         tryghed=demo.tryghed.copy(),
         margins=demo.margins.copy(),
@@ -89,4 +49,5 @@ def load_demo(seed: int = DEFAULT_SEED) -> Demo:
         frame=Frame(demo.frame.units.copy(), demo.frame.cells.copy()),
         targets=demo.targets.copy(),
         seed=demo.seed,
+        area_margins=demo.area_margins.copy(),
     )

@@ -22,7 +22,8 @@ def write_demo_files(
     formats: Sequence[str] = FORMATS,
     seed: int = DEFAULT_SEED,
 ) -> list[Path]:
-    """Write ``tryghed``, ``livsmestring`` and ``margins`` in each of ``formats``.
+    """Write ``tryghed``, ``livsmestring``, ``margins`` and ``area_margins`` in each of
+    ``formats``.
 
     Item columns in the .sav files carry the spec's value labels, question texts as
     variable labels and the missing codes (98, 99) as SPSS user-missing values.
@@ -51,7 +52,7 @@ def write_demo_files(
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     [p.name for p in write_demo_files(tmp, formats=("csv",))]
-    ['tryghed.csv', 'livsmestring.csv', 'margins.csv']
+    ['tryghed.csv', 'livsmestring.csv', 'margins.csv', 'area_margins.csv']
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -63,6 +64,7 @@ def write_demo_files(
         "tryghed": (demo.tryghed, load_questionnaire("tryghed_trivsel")),
         "livsmestring": (demo.livsmestring, load_questionnaire("livsmestring")),
         "margins": (demo.margins, None),
+        "area_margins": (demo.area_margins, None),
     }
     written = []
     for fmt in formats:

@@ -22,8 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from survey_kit.errors import SurveyKitError
+
 GROUPS: tuple[str, ...] = ("helhedsplan", "almene", "befolkning")
 YEARS: tuple[int, ...] = (2018, 2021)
+"""The rounds of :func:`build_frame` (and of ``load_demo``)."""
+EXTRA_YEARS: tuple[int, ...] = (2024,)
+"""Further rounds a demo population can draw (:func:`add_round`)."""
 GENDERS: tuple[str, ...] = ("kvinde", "mand")
 AGE_GROUPS: tuple[str, ...] = ("18-29", "30-49", "50-64", "65+")
 ORIGINS: tuple[str, ...] = ("dansk", "vestlig", "ikke-vestlig", "menapt")
@@ -58,10 +63,13 @@ AGE_SHARES: dict[str, tuple[float, ...]] = {
     "menapt": (0.27, 0.46, 0.20, 0.07),
 }
 WOMEN_SHARE = {"18-29": 0.49, "30-49": 0.50, "50-64": 0.50, "65+": 0.55}
-GROWTH_2021 = {"helhedsplan": 0.99, "almene": 1.02, "befolkning": 1.02}
-"""Adults in 2021 relative to 2018."""
-AGEING_2021 = 1.06
-"""Relative increase of the 65+ share from 2018 to 2021 (the rest rescaled)."""
+GROWTH: dict[int, dict[str, float]] = {
+    2021: {"helhedsplan": 0.99, "almene": 1.02, "befolkning": 1.02},
+    2024: {"helhedsplan": 0.98, "almene": 1.04, "befolkning": 1.04},
+}
+"""Adults in a later round relative to 2018 (helhedsplan areas shrink a little)."""
+AGEING: dict[int, float] = {2021: 1.06, 2024: 1.12}
+"""Relative increase of the 65+ share from 2018 to a later round (the rest rescaled)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,21 @@ def build_frame(rng: np.random.Generator) -> Frame:
     adults = _adults(units)
     cells = pd.concat([_cells(units, adults, year, rng) for year in YEARS], ignore_index=True)
     return Frame(units=units, cells=cells)
+
+
+def add_round(frame: Frame, year: int, rng: np.random.Generator) -> Frame:
+    """The frame with the cells of one more round drawn (same PSUs and households).
+
+    Examples
+    --------
+    >>> frame = add_round(build_frame(np.random.default_rng(1)), 2024, np.random.default_rng(2))
+    >>> sorted(frame.cells["year"].unique().tolist())
+    [2018, 2021, 2024]
+    """
+    if year in set(frame.cells["year"]):
+        raise SurveyKitError(f"round {year} is already in the frame")
+    cells = _cells(frame.units, _adults(frame.units), year, rng)
+    return Frame(frame.units, pd.concat([frame.cells, cells], ignore_index=True))
 
 
 def _household_counts(group: str, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -166,7 +189,7 @@ def _cell_shares(year: int) -> np.ndarray:
     for o, origin in enumerate(ORIGINS):
         age = np.array(AGE_SHARES[origin])
         if year != YEARS[0]:
-            age = age * np.array([1.0, 1.0, 1.0, AGEING_2021])
+            age = age * np.array([1.0, 1.0, 1.0, AGEING[year]])
         age = age / age.sum()
         shares[0, :, o] = age * women
         shares[1, :, o] = age * (1.0 - women)
@@ -190,7 +213,7 @@ def _cells(
     counts = np.empty((len(units), shares.size), np.int64)
     for i, group in enumerate(groups):
         mix = rng.dirichlet(np.array(ORIGIN_SHARES[group]) * ORIGIN_CONCENTRATION)
-        n = adults[i] if year == YEARS[0] else round(adults[i] * GROWTH_2021[group])
+        n = adults[i] if year == YEARS[0] else round(adults[i] * GROWTH[year][group])
         counts[i] = rng.multinomial(n, (shares * mix).ravel())
     labels = cell_labels()
     long = labels.iloc[np.tile(np.arange(len(labels)), len(units))].reset_index(drop=True)
@@ -200,12 +223,22 @@ def _cells(
     return long
 
 
-def register_margins(frame: Frame) -> pd.DataFrame:
+MARGIN_VARIABLES: tuple[str, ...] = ("gender", "age_group", "menapt")
+"""The register variables of the demo margins (the run rakes to these)."""
+REGISTER_VARIABLES: tuple[str, ...] = (*MARGIN_VARIABLES, "herkomst")
+"""Every register variable the frame can give margins for (``herkomst``: dansk, vestlig,
+ikke-vestlig, with MENAPT inside ikke-vestlig)."""
+
+
+def register_margins(
+    frame: Frame, variables: tuple[str, ...] = MARGIN_VARIABLES
+) -> pd.DataFrame:
     """Register totals per round and group: the rake targets.
 
     Returns a long table ``year, group, variable, level, total`` for the variables
-    ``gender``, ``age_group`` and ``menapt`` (levels ``True``/``False``).  Within each
-    year x group the totals of the three variables sum to the same number of adults.
+    ``gender``, ``age_group`` and ``menapt`` (levels ``True``/``False``), or ``variables``
+    (any of :data:`REGISTER_VARIABLES`).  Within each year x group the totals of every
+    variable sum to the same number of adults.
 
     Examples
     --------
@@ -214,15 +247,57 @@ def register_margins(frame: Frame) -> pd.DataFrame:
     >>> bool((sums.nunique(axis=1) == 1).all())
     True
     """
-    cells = frame.cells.merge(frame.units[["psu", "group"]], on="psu")
+    return _margins(frame, ["year", "group"], variables)
+
+
+def area_margins(
+    frame: Frame, variables: tuple[str, ...] = MARGIN_VARIABLES
+) -> pd.DataFrame:
+    """Register composition per round and area: the area covariates of a small-area model.
+
+    Returns ``year, group, area, variable, level, total``: adults by ``gender``,
+    ``age_group`` and ``menapt`` or ``variables`` (as :func:`register_margins`, one level
+    further down)
+    and the number of PSUs (afdelinger, or municipality clusters) as variable ``psus``
+    with level ``"all"``.  Summed over the areas of a group, the adults give
+    :func:`register_margins`.
+
+    Examples
+    --------
+    >>> m = area_margins(build_frame(np.random.default_rng(1)))
+    >>> m.columns.tolist()
+    ['year', 'group', 'area', 'variable', 'level', 'total']
+    >>> hp01 = m[(m["area"] == "HP01") & (m["year"] == 2018)]
+    >>> hp01.groupby("variable")["total"].sum().loc[["gender", "menapt"]].nunique()
+    1
+    """
+    adults = _margins(frame, ["year", "group", "area"], variables)
+    psus = frame.units.groupby(["group", "area"], sort=True)["psu"].nunique()
+    rounds = pd.DataFrame({"year": sorted(frame.cells["year"].unique())})
+    counts = rounds.merge(psus.rename("total").reset_index(), how="cross")
+    counts = counts.assign(variable="psus", level="all", total=counts["total"].astype(float))
+    out = pd.concat([adults, counts[adults.columns]], ignore_index=True)
+    out["level"] = out["level"].astype(object)
+    return out.sort_values(["year", "group", "area"], kind="stable").reset_index(drop=True)
+
+
+def _margins(frame: Frame, keys: list[str], variables: tuple[str, ...]) -> pd.DataFrame:
+    """Adults per ``keys`` and level of each of ``variables`` (long table)."""
+    unknown = sorted(set(variables) - set(REGISTER_VARIABLES))
+    if unknown:
+        raise SurveyKitError(f"no register margins for {unknown}: expected any of "
+                             f"{list(REGISTER_VARIABLES)}")
+    units = frame.units[["psu", *(k for k in ("group", "area") if k in keys)]]
+    cells = frame.cells.merge(units, on="psu")
     cells["menapt"] = cells["origin"] == "menapt"
+    cells["herkomst"] = cells["origin"].where(cells["origin"] != "menapt", "ikke-vestlig")
     parts = []
-    for variable in ("gender", "age_group", "menapt"):
-        part = cells.groupby(["year", "group", variable])["count"].sum().reset_index()
-        part.columns = pd.Index(["year", "group", "level", "total"])
-        part.insert(2, "variable", variable)
+    for variable in variables:
+        part = cells.groupby([*keys, variable])["count"].sum().reset_index()
+        part.columns = pd.Index([*keys, "level", "total"])
+        part.insert(len(keys), "variable", variable)
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["level"] = out["level"].astype(object)
     out["total"] = out["total"].astype(float)
-    return out[["year", "group", "variable", "level", "total"]]
+    return out[[*keys, "variable", "level", "total"]]

@@ -14,12 +14,13 @@ keeps ``s`` between rounds, so answers in 2018 and 2021 are correlated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from survey_kit.datasets.params import GROUP_YEAR_LEVELS
+from survey_kit.datasets.params import GROUP_YEAR_LEVELS, HEADLINE_SHIFTS
 
 PERSON_EFFECTS: dict[str, dict[str, float]] = {
     "oplevet_tryghed": {"kvinde": -0.30, "65+": 0.05, "children": 0.25,
@@ -75,19 +76,69 @@ def person_terms(n: int, dims: int, rng: np.random.Generator) -> np.ndarray:
     return np.sqrt(FACTOR_SHARE) * common + np.sqrt(1.0 - FACTOR_SHARE) * own
 
 
-def fixed_part(people: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
-    """``x' beta + gamma`` for every person (rows) and dimension (columns)."""
+@dataclass(frozen=True)
+class LatentModel:
+    """The fixed parameters of the latent scores: person effects ``beta``
+    (:data:`PERSON_EFFECTS`), group x round levels ``gamma``
+    (:data:`~survey_kit.datasets.params.GROUP_YEAR_LEVELS`) and the headline items' shifts
+    (:data:`~survey_kit.datasets.params.HEADLINE_SHIFTS`).  The default is the demo's."""
+
+    person_effects: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: PERSON_EFFECTS)
+    levels: Mapping[tuple[str, str, int], float] = field(
+        default_factory=lambda: GROUP_YEAR_LEVELS)
+    shifts: Mapping[tuple[str, str, int], float] = field(
+        default_factory=lambda: HEADLINE_SHIFTS)
+
+    def null(self) -> LatentModel:
+        """The same model without any true difference between areas, groups or rounds:
+        no person effects (so composition does not matter), and every group and round at
+        the helhedsplan 2018 level and headline shift of each dimension.
+
+        Examples
+        --------
+        >>> null = LatentModel().null()
+        >>> len({v for (d, g, y), v in null.levels.items() if d == "tillid"})
+        1
+        """
+        def flat(table: Mapping[tuple[str, str, int], float]) -> dict[tuple[str, str, int],
+                                                                       float]:
+            base = {d: v for (d, g, y), v in table.items() if (g, y) == ("helhedsplan", 2018)}
+            return {(d, g, y): base.get(d, 0.0) for (d, g, y) in table}
+
+        return LatentModel({}, flat(self.levels), flat(self.shifts))
+
+
+def person_part(people: pd.DataFrame, dims: Sequence[str],
+                model: LatentModel | None = None) -> np.ndarray:
+    """``x' beta`` for every person (rows) and dimension (columns)."""
+    effects = (model or LatentModel()).person_effects
     x = design_matrix(people)
     out = np.zeros((len(people), len(dims)))
     for d, dim in enumerate(dims):
-        for name, effect in PERSON_EFFECTS.get(dim, {}).items():
+        for name, effect in effects.get(dim, {}).items():
             out[:, d] += effect * x[name].to_numpy()
-        out[:, d] += group_year_values(people, GROUP_YEAR_LEVELS, dim)
     return out
 
 
+def fixed_part(people: pd.DataFrame, dims: Sequence[str],
+               model: LatentModel | None = None) -> np.ndarray:
+    """``x' beta + gamma`` for every person (rows) and dimension (columns)."""
+    model = model or LatentModel()
+    out = person_part(people, dims, model)
+    for d, dim in enumerate(dims):
+        out[:, d] += group_year_values(people, model.levels, dim)
+    return out
+
+
+def person_sd() -> float:
+    """Standard deviation of the person term ``u`` (stable and occasion parts together)."""
+    common = FACTOR_SHARE + (1.0 - FACTOR_SHARE)
+    return float(np.sqrt(STABLE_SHARE * common + (1.0 - STABLE_SHARE) * common))
+
+
 def group_year_values(
-    people: pd.DataFrame, table: dict[tuple[str, str, int], float], dim: str
+    people: pd.DataFrame, table: Mapping[tuple[str, str, int], float], dim: str
 ) -> np.ndarray:
     """``table[dim, group, year]`` for every person (0 where the table has no entry)."""
     groups, group_names = pd.factorize(people["group"])
@@ -108,7 +159,8 @@ def cluster_effects(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
 
 
 def latent_scores(
-    people: pd.DataFrame, stable: np.ndarray, dims: Sequence[str], rng: np.random.Generator
+    people: pd.DataFrame, stable: np.ndarray, dims: Sequence[str], rng: np.random.Generator,
+    model: LatentModel | None = None,
 ) -> np.ndarray:
     """Latent scores (persons x dimensions) for one round.
 
@@ -118,4 +170,4 @@ def latent_scores(
     occasion = person_terms(len(people), len(dims), rng)
     person = np.sqrt(STABLE_SHARE) * stable + np.sqrt(1.0 - STABLE_SHARE) * occasion
     cluster = people["cluster_effect"].to_numpy()[:, None]
-    return fixed_part(people, dims) + cluster + person
+    return fixed_part(people, dims, model) + cluster + person

@@ -79,3 +79,24 @@ HEADLINE_SHIFTS: dict[tuple[str, str, int], float] = {
     ('livskvalitet', 'almene', 2021): 0.0542,
 }
 """delta[dimension, group, year]: extra shift of the dimension's headline item."""
+
+LEVEL_CHANGES_2024: dict[tuple[str, str], float] = {
+    ("oplevet_tryghed", "helhedsplan"): 0.12,
+    ("tilfredshed", "helhedsplan"): 0.10,
+    ("tillid", "helhedsplan"): -0.08,
+}
+"""Change of ``gamma`` from 2021 to the 2024 round (latent units; not calibrated to any
+published figure, 2024 is not published).  About 0.15 score points per latent unit, so
+helhedsplan areas gain about 2 points in oplevet tryghed and 1.5 in tilfredshed and lose
+about 1 in tillid; every other dimension of helhedsplan and every dimension of almene and
+befolkning is unchanged (a zero true change apart from the drift in composition).  The
+headline items keep their 2021 shift ``delta``, so they move with their dimension."""
+
+GROUP_YEAR_LEVELS.update({
+    (dim, group, 2024): round(level + LEVEL_CHANGES_2024.get((dim, group), 0.0), 4)
+    for (dim, group, year), level in list(GROUP_YEAR_LEVELS.items()) if year == 2021
+})
+HEADLINE_SHIFTS.update({
+    (dim, group, 2024): shift
+    for (dim, group, year), shift in list(HEADLINE_SHIFTS.items()) if year == 2021
+})

@@ -1,4 +1,4 @@
-"""Drawing the demo samples from the frame: selection, nonresponse and the 2018-2021 panel.
+"""Drawing the demo samples from the frame: selection, nonresponse and the helhedsplan panel.
 
 * helhedsplan: a simple random sample of adults within each area (stratum); the
   afdeling is recorded as the PSU.
@@ -25,8 +25,12 @@ GROSS_SAMPLE: dict[tuple[str, int], int] = {
     ("almene", 2021): 7_000,
     ("befolkning", 2018): 8_000,
     ("befolkning", 2021): 8_000,
+    ("helhedsplan", 2024): 13_800,
+    ("almene", 2024): 7_000,
+    ("befolkning", 2024): 8_000,
 }
-"""Gross (issued) sample per group and round; helhedsplan 2021 is the fresh part only.
+"""Gross (issued) sample per group and round; helhedsplan after 2018 is the fresh part only
+(the panel of the previous round's respondents comes on top).
 
 27,300 x 38.4 % response gives the published 10,473 helhedsplan respondents in 2018.
 """
@@ -39,7 +43,7 @@ RESPONSE_LOGIT_AGE = {"18-29": -0.55, "30-49": -0.25, "50-64": 0.10, "65+": 0.45
 RESPONSE_LOGIT_MAN = -0.20
 RESPONSE_LOGIT_ORIGIN = {"dansk": 0.0, "vestlig": -0.25, "ikke-vestlig": -0.35, "menapt": -0.60}
 STAY_PROBABILITY = 0.82
-"""Share of 2018 helhedsplan respondents still living in the area in 2021."""
+"""Share of a round's helhedsplan respondents still living in the area three years later."""
 PANEL_RESPONSE_LOGIT_EXTRA = 1.0
 """Panel members answered before and respond more readily (logit shift)."""
 
@@ -49,11 +53,15 @@ CELL_COLUMNS = ("gender", "age_group", "origin")
 def cell_matrix(frame: Frame, year: int, psus: pd.Index) -> np.ndarray:
     """Adults per PSU (rows, in ``psus`` order) and cell (columns, origin fastest)."""
     cells = frame.cells[frame.cells["year"] == year]
-    wide = cells.pivot_table(
-        index="psu", columns=list(CELL_COLUMNS), values="count", aggfunc="sum", sort=False
-    )
-    order = pd.MultiIndex.from_product([GENDERS, AGE_GROUPS, ORIGINS])
-    return wide.reindex(index=psus, columns=order).to_numpy(dtype=np.int64)
+    row = psus.get_indexer(cells["psu"])
+    col = np.zeros(len(cells), dtype=np.int64)
+    for column, levels in zip(CELL_COLUMNS, (GENDERS, AGE_GROUPS, ORIGINS), strict=True):
+        col = col * len(levels) + pd.Index(levels).get_indexer(cells[column])
+    keep = row >= 0
+    size = len(GENDERS) * len(AGE_GROUPS) * len(ORIGINS)
+    flat = np.bincount(row[keep] * size + col[keep], weights=cells["count"].to_numpy()[keep],
+                       minlength=len(psus) * size)
+    return flat.reshape(len(psus), size).astype(np.int64)
 
 
 def _expand(psu: np.ndarray, drawn: np.ndarray) -> pd.DataFrame:
@@ -157,25 +165,38 @@ def respond(people: pd.DataFrame, rng: np.random.Generator, panel: bool = False)
     return people[answered].reset_index(drop=True)
 
 
-def panel_followup(respondents_2018: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """The 2018 helhedsplan respondents still in their afdeling in 2021, three years older."""
-    hp = respondents_2018[respondents_2018["group"] == "helhedsplan"]
+def panel_followup(
+    previous: pd.DataFrame, rng: np.random.Generator, year: int = 2021,
+    tenure_grows: bool = True,
+) -> pd.DataFrame:
+    """The helhedsplan respondents of the previous round still in their afdeling in
+    ``year``, older by the years between the rounds.
+
+    With ``tenure_grows`` their years in the area grow by as much (as in ``load_demo``);
+    otherwise they keep the value drawn for them as fresh adults, so that the panel has
+    the tenure distribution of the population model (see ``Population.sample``).
+    """
+    hp = previous[previous["group"] == "helhedsplan"]
     stays = hp[rng.random(len(hp)) < STAY_PROBABILITY].copy()
-    stays["year"] = 2021
-    stays["age"] = stays["age"] + 3
+    gap = year - stays["year"].to_numpy()
+    stays["year"] = year
+    stays["age"] = stays["age"] + gap
     stays["age_group"] = age_group_of(stays["age"].to_numpy())
-    stays["years_in_area"] = stays["years_in_area"] + 3
+    stays["years_in_area"] = stays["years_in_area"] + (gap if tenure_grows else 0)
     stays["panel"] = True
     return stays.reset_index(drop=True)
 
 
-def combined_weights(panel_gross: pd.DataFrame, fresh: pd.DataFrame, frame: Frame) -> pd.Series:
-    """2021 helhedsplan design weights: N_h over the issued sample (panel + fresh) per area.
+def combined_weights(
+    panel_gross: pd.DataFrame, fresh: pd.DataFrame, frame: Frame, year: int = 2021
+) -> pd.Series:
+    """Helhedsplan design weights of a round with a panel: N_h over the issued sample
+    (panel + fresh) per area.
 
     Treating the re-approached panel and the fresh draw as one sample of the area is
     the usual approximation when a panel is topped up by a fresh sample.
     """
-    cells = frame.cells[frame.cells["year"] == 2021].merge(frame.units[["psu", "stratum"]])
+    cells = frame.cells[frame.cells["year"] == year].merge(frame.units[["psu", "stratum"]])
     size = cells.groupby("stratum")["count"].sum()
     issued = pd.concat([panel_gross["stratum"], fresh["stratum"]]).value_counts()
     return size / issued.reindex(size.index).astype(float)

@@ -72,7 +72,7 @@ def group_summary(weights: np.ndarray, base: np.ndarray, group_codes: np.ndarray
     return pd.concat([groups.reset_index(drop=True), table], axis=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WeightingReport:
     """What raking, calibration or trimming did to the weights.
 
@@ -114,6 +114,13 @@ class WeightingReport:
     def to_frame(self) -> pd.DataFrame:
         """The per-group weight diagnostics (``by_group``), one row per by group."""
         return self.by_group.copy()
+
+    def __repr__(self) -> str:
+        by = f", by={list(self.by)}" if self.by else ""
+        return (f"WeightingReport({self.method}{by}, converged={self.converged}, "
+                f"iterations={self.iterations}, margins={len(self.margins)}, "
+                f"groups={len(self.by_group)}, kish_deff={self.kish_deff:.3f}, "
+                f"effective_n={self.effective_n:,.1f})")
 
     def summary(self) -> str:
         """Plain-text summary: method, convergence, Kish deff and the worst margin."""

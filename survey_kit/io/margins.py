@@ -1,4 +1,6 @@
-"""Reading rake targets: a long table ``[*by, variable, level, total]`` with checks."""
+"""Reading rake and calibration targets: a long table ``[*by, variable, level, total]``
+with checks.  A row with an empty ``level`` is the population total of a numeric column
+(calibration, R's ``calibrate(design, ~x, ...)``); the other rows are counts per level."""
 
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ _ROW = "__source_row__"
 def read_margins(
     path: str | Path, by: Sequence[str] | None = None, check_totals: bool = True
 ) -> pd.DataFrame:
-    """Read and check register margins (rake targets).
+    """Read and check register margins (rake or calibration targets).
 
     Parameters
     ----------
     path
         A file in any format :func:`read_data` reads, with columns ``variable``, ``level``,
-        ``total`` and the grouping columns.
+        ``total`` and the grouping columns.  A row with an empty ``level`` is the total of
+        the numeric column ``variable`` (e.g. the summed income of the population); such
+        rows need :meth:`Design.calibrate` and are left out of ``check_totals``.
     by
         Grouping columns (e.g. ``["year", "group"]``); default: every other column.
     check_totals
@@ -34,12 +38,22 @@ def read_margins(
     Returns
     -------
     DataFrame
-        Columns ``[*by, "variable", "level", "total"]``; ``total`` is float.
+        Columns ``[*by, "variable", "level", "total"]``; ``total`` is float; ``level`` is
+        NaN for a numeric total.
 
     Raises
     ------
     DataValidationError
         Naming the file and the line/row, column, group or variable at fault.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "margins.csv"
+    >>> _ = path.write_text("variable,level,total\\nsex,f,60\\nsex,m,40\\nincome,,3.5e6\\n")
+    >>> m = read_margins(path)
+    >>> m["level"].tolist(), m["total"].tolist()
+    (['f', 'm', nan], [60.0, 40.0, 3500000.0])
     """
     path = Path(path)
     data = read_data(path, row_column=_ROW)
@@ -95,11 +109,20 @@ def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
             f"found {_show(data['total'].iloc[i])}"
         )
     data["total"] = total.astype(float)
-    for column in [*groups, "variable", "level"]:
-        blank = (data[column].isna() | (data[column].astype(str).str.strip() == "")).to_numpy()
+    for column in [*groups, "variable"]:
+        blank = _blank(data[column])
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
             raise DataValidationError(f"{_place(path, data, i)}: column {column!r} is blank")
+    numeric = _blank(data["level"])
+    data.loc[numeric, "level"] = np.nan
+    mixed = data.groupby([*groups, "variable"], sort=False)["level"].transform(
+        lambda levels: levels.isna().any() and levels.notna().any()).to_numpy(dtype=bool)
+    if mixed.any():
+        i = int(np.flatnonzero(mixed & numeric)[0])
+        raise DataValidationError(
+            f"{_place(path, data, i)}: variable {data['variable'].iloc[i]!r} has both levels "
+            "and a total with an empty level (a numeric total); give one or the other")
     dup = data.duplicated([*groups, "variable", "level"], keep=False).to_numpy()
     if dup.any():
         first, second = np.flatnonzero(dup)[:2]
@@ -110,12 +133,17 @@ def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
         )
 
 
+def _blank(values: pd.Series) -> np.ndarray:
+    return (values.isna() | (values.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+
+
 def _show(value: object) -> str:
     """repr of a cell value, without numpy's type wrapper."""
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _check_consistent(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
+    data = data[data["level"].notna()]  # numeric totals are not population counts
     sums = data.groupby([*groups, "variable"], sort=False)["total"].sum().reset_index()
     keys = groups if groups else None
     grouped = sums.groupby(keys, sort=False)["total"] if keys else [((), sums["total"])]

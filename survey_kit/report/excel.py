@@ -19,6 +19,7 @@ place atomically).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,8 @@ def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
         _test_note(data),
         f"{MISSING_TEXT}: Tallet vises ikke, fordi det bygger på under {data.min_n} besvarelser, "
         "eller fordi det ellers ville kunne regnes ud fra de viste tal.",
-        "n: antal besvarelser (uvægtet). Effektivt n: n divideret med designeffekten.",
+        "n: antal besvarelser (uvægtet). Effektivt n: (summen af vægtene)² / summen af de "
+        "kvadrerede vægte (Kish), dvs. n rettet for vægtenes spredning.",
     ]
     if not table.variable.higher_is_better:
         notes.append("Bemærk: for dette spørgsmål er en lavere værdi bedre.")
@@ -319,6 +321,17 @@ def write_index_sheet(
     _print_setup(ws, False, None)
 
 
+def _created(created: str) -> dt.datetime:
+    """The workbook's creation time: midnight (UTC) of the run's date, so that the same
+    inputs give the same bytes (XlsxWriter would store the current time); a fixed date when
+    the input has none or not an ISO date."""
+    try:
+        day = dt.date.fromisoformat(created)
+    except ValueError:
+        day = dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
 def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Path:
     """Write the subgroup significance tables to one Excel workbook.
 
@@ -339,7 +352,8 @@ def write_significance_workbook(data: SignificanceInput, path: str | Path) -> Pa
     wb = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
-    wb.set_properties({"title": data.title, "comments": "survey_kit"})
+    wb.set_properties({"title": data.title, "comments": "survey_kit",
+                       "created": _created(data.created)})
     if data.created:
         wb.set_custom_property("Udarbejdet", data.created)
     fmt = _formats(wb)

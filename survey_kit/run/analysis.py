@@ -173,8 +173,7 @@ def _area_tables(design: Design, cfg: RunConfig, variables: Variables,
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     groups = tuple(str(g) for g in _levels(design, cfg.group) if g != cfg.focus_group)
     settings = areas.AreaSettings(unit=UNIT, group=cfg.group, focus=cfg.focus_group,
-                                  year=cfg.year, references=groups, level=cfg.level,
-                                  adjust=cfg.adjust)
+                                  year=cfg.year, references=groups, level=cfg.level)
     tables = areas.area_tables(design, variables.all, variables.shares, settings)
     small = pd.DataFrame()
     sa = cfg.small_area

@@ -8,9 +8,15 @@ For every area of the focus group (a helhedsplan area) and every variable:
   round (PSU-disjoint: Welch-Satterthwaite df) and the change since the previous round and
   since the baseline round (PSUs shared across rounds: the area's df);
 * one **multiplicity family per area page**: every contrast the page states, over all its
-  variables, is adjusted together (``adjust``, default Holm), so that the chance that a page
-  calls any true zero difference "real" stays at or below ``1 - level``.  The family is named
-  in ``multiplicity_family`` and its size in ``family_size``.
+  variables, is adjusted together by Bonferroni, so that the chance that a page calls any
+  true zero difference "real" stays at or below ``1 - level``.  The family is named in
+  ``multiplicity_family`` and its size ``m`` in ``family_size``.  Bonferroni, not Holm,
+  because a resident page shows the interval of every difference next to its sentence and
+  the two must never disagree: a difference is called real exactly when its interval at the
+  simultaneous level ``1 - (1 - level) / m`` (``ci_low_page``, ``ci_high_page``) excludes
+  zero, which is the Bonferroni test.  (Holm rejects a little more often, and then an
+  interval that includes zero would stand next to "reel forskel".)  ``ci_low`` and
+  ``ci_high`` stay the unadjusted intervals for analysts.
 
 The tables are tidy and raw (no rounding, no suppression): the report layer shows them, and
 the analysts' CSVs carry them in full.
@@ -28,11 +34,14 @@ import pandas as pd
 from survey_kit.compare import compare
 from survey_kit.compare.multiplicity import adjust_by_family
 from survey_kit.design.design import Design
+from survey_kit.estimate.distributions import t_ppf
 
 #: ``comparison`` of a contrast between the area and a comparison group in one round.
 AREA_VS_GROUP = "area vs group"
 #: ``comparison`` of a contrast between two rounds within the area.
 AREA_CHANGE = "area change"
+#: The multiplicity correction of a page's family (see the module docstring).
+PAGE_ADJUST = "bonferroni"
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,8 @@ class AreaSettings:
         The round column.
     references
         The groups every area is compared with (e.g. almene, befolkning).
-    level, adjust
-        Confidence level (and ``1 - level`` the error rate of a page) and the ``p.adjust``
-        method applied within each page's family.
+    level
+        Confidence level; ``1 - level`` is the error rate of a page.
     baseline
         The round changes are measured from besides the previous round (default: the first).
     """
@@ -63,7 +71,6 @@ class AreaSettings:
     year: str
     references: tuple[str, ...]
     level: float = 0.95
-    adjust: str = "holm"
     baseline: object | None = None
 
 
@@ -146,11 +153,34 @@ def page_contrasts(design: Design, variables: Sequence[str], s: AreaSettings) ->
     table["multiplicity_family"] = "page of " + table["area"].astype(str)
     table["family_size"] = table.groupby("area")["p_value"].transform(
         lambda p: int(p.notna().sum())).astype(np.int64)
-    table["p_adjusted"] = adjust_by_family(table, s.adjust, ["area"])
-    table["adjust_method"] = s.adjust
+    table["p_adjusted"] = adjust_by_family(table, PAGE_ADJUST, ["area"])
+    table["adjust_method"] = PAGE_ADJUST
     table["significant"] = np.nan_to_num(table["p_adjusted"], nan=1.0) < 1 - s.level
+    low, high = page_intervals(table, s.level)
+    table["ci_low_page"], table["ci_high_page"] = low, high
     first = ["family", "comparison", "reference", "variable", "area"]
     return table[[*first, *(c for c in table.columns if c not in first)]]
+
+
+def page_intervals(table: pd.DataFrame, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Simultaneous intervals of a page's contrasts: ``difference ± t(1 - α/(2m), df) se``
+    with ``m`` the page's family size; they exclude zero exactly when the Bonferroni test
+    calls the difference real.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"difference": [0.05], "se": [0.02], "df": [4.0],
+    ...                   "family_size": [10]})
+    >>> [round(float(x), 4) for x in np.concatenate(page_intervals(t, 0.95))]
+    [-0.062, 0.162]
+    """
+    m = table["family_size"].to_numpy(dtype=float)
+    df = table["df"].to_numpy(dtype=float)
+    usable = (df >= 1) & (m >= 1)
+    q = 1 - (1 - level) / (2 * np.where(usable, m, 1.0))
+    half = np.where(usable, t_ppf(q, np.where(usable, df, 1.0)), np.nan) * table["se"].to_numpy()
+    diff = table["difference"].to_numpy(dtype=float)
+    return diff - half, diff + half
 
 
 def area_estimates(design: Design, variables: Sequence[str], shares: Sequence[str],

@@ -1,29 +1,61 @@
 """Run configuration: a documented TOML file, checked with messages that name the key.
 
-See ``reports/tryghedsmaaling.toml`` for a commented example.  Relative paths are taken
-relative to the configuration file.
+See ``reports/tryghedsmaaling.toml`` for a commented example.  Every key is checked, inside
+the sections too (an unknown key stops the run with a "did you mean"); relative paths,
+the questionnaire's included, are taken relative to the configuration file.  What can only
+be checked against the data (group values, label keys) is checked by
+:mod:`survey_kit.run.checks` once the data are read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from survey_kit.compare.multiplicity import ADJUST_METHODS
+from survey_kit.design.calfuns import CALFUNS
 from survey_kit.errors import ConfigError
+from survey_kit.estimate.variance import LONELY_PSU_RULES
+from survey_kit.respondents.report import Thresholds
+from survey_kit.run.config_labels import (
+    HEADINGS,
+    NOUNS,
+    PHRASES,
+    TEXTS,
+    read_labels,
+    with_defaults,
+)
+from survey_kit.run.strict import (
+    check_keys,
+    did_you_mean,
+    get,
+    one_of,
+    optional_str,
+    resolve,
+    section,
+    share,
+    str_list,
+)
+from survey_kit.spec import bundled_names
 
 
 @dataclass(frozen=True)
 class DataFile:
-    """One raw data file; ``year`` is added as a column when the file has none."""
+    """One raw data file; ``year`` is added as a column when the file has none.  ``name`` is
+    the path as written in the configuration (relative to it), for messages and outputs."""
 
     path: Path
     year: int | None = None
+    name: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The file as the user named it."""
+        return self.name or self.path.name
 
 
 @dataclass(frozen=True)
@@ -42,8 +74,7 @@ class SmallAreaConfig:
     enabled: bool = True
     method: str = "REML"
     variance: str = "deff"
-    covariates: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+",
-                                   "previous")
+    covariates: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+")
     area_margins: Path | None = None
     demo_area_margins: bool = False
     min_df: int = 5
@@ -52,6 +83,8 @@ class SmallAreaConfig:
 
 SMALL_AREA_METHODS = ("REML", "ML", "FH")
 VARIANCE_METHODS = ("deff", "loglinear", "raw")
+WEIGHTING_METHODS = ("rake", "calibrate")
+SURVEYS = ("tryghed", "livsmestring")
 
 
 @dataclass(frozen=True)
@@ -93,6 +126,20 @@ class RunConfig:
     demo_margins: bool = False
     small_area: SmallAreaConfig = field(default_factory=SmallAreaConfig)
     protection_share: float = 0.10
+    """``[report] protection_share``: a hidden cell's share must not be pinned to within this
+    many points either way by the published figures (the disclosure audit)."""
+    base: Path | None = None
+    """The folder relative paths are read from (the configuration file's)."""
+    questionnaire_file: Path | None = None
+    """The questionnaire YAML when ``questionnaire`` is a path (resolved), None for a
+    bundled name."""
+    weighting_method: str = "rake"
+    calfun: str = "linear"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    own_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """``[labels]`` as written in this configuration (before the bundled text defaults)."""
+    date: str | None = None
+    """``[report] date``: the date the reports carry (ISO); None: the day of the run."""
 
     def label(self, column: str, value: object) -> str:
         """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
@@ -121,210 +168,245 @@ class RunConfig:
         columns (``group_from``, e.g. the youth survey) rather than one page per area."""
         return bool(self.group_from)
 
-
-HEADINGS, PHRASES, NOUNS, TEXTS = "headings", "phrases", "nouns", "texts"
-"""Tables of ``[labels]`` that hold report texts rather than the labels of a column's values:
-breakdown headings, comparison groups and columns as said in sentences, and named texts."""
-
-
-def _get(table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...],
-         default: Any = ..., ) -> Any:
-    if key not in table:
-        if default is ...:
-            raise ConfigError(f"{where}: missing key '{key}'")
-        return default
-    value = table[key]
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
-        names = " or ".join(k.__name__ for k in _kinds(kind))
-        raise ConfigError(f"{where}: key '{key}' must be {names}, found {value!r}")
-    return value
+    @property
+    def spec(self) -> str | Path:
+        """What :func:`survey_kit.load_questionnaire` is given: the resolved YAML path, or
+        the bundled name."""
+        return self.questionnaire_file or self.questionnaire
 
 
-def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _str_list(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-    values = _get(table, key, where, list, [])
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"{where}: key '{key}' must be a list of strings, found {values!r}")
-    return tuple(values)
-
-
-def _optional_str(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = _get(table, key, where, str, "")
-    return value or None
-
-
-def _path(base: Path, value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else base / path
+KEYS: dict[str, tuple[str, ...]] = {
+    "run": ("name", "survey", "questionnaire", "output"),
+    "data": ("demo", "files", "year", "id_column"),
+    "design": ("weight", "strata", "psu", "fpc", "lonely_psu"),
+    "weighting": ("margins", "by", "method", "calfun", "bounds", "trim_upper"),
+    "comparison": ("group", "group_from", "groups", "focus", "year", "area", "subgroups",
+                   "crossings"),
+    "report": ("suppression_threshold", "protection_share", "level", "adjust",
+               "low_threshold", "low_min_dimensions", "date"),
+    "validation": ("max_blank_share", "max_reject_share"),
+    "small_area": ("enabled", "method", "variance", "covariates", "area_margins", "min_df",
+                   "max_cv"),
+    "labels": (),
+}
+"""Every key of every section (``[labels]`` holds one table per column, any name)."""
+FILE_KEYS = ("path", "year")
 
 
 def _files(data: Mapping[str, Any], base: Path, where: str) -> tuple[DataFile, ...]:
     out = []
-    default_year = _get(data, "year", where, int, None)
-    for i, entry in enumerate(_get(data, "files", where, list, [])):
-        here = f"{where}.files[{i}]"
+    default_year = get(data, "year", where, int, None)
+    for i, entry in enumerate(get(data, "files", where, list, [])):
+        here = f"{where} files[{i}]"
         if isinstance(entry, str):
-            out.append(DataFile(_path(base, entry), default_year))
+            out.append(DataFile(resolve(base, entry), default_year, entry))
             continue
         if not isinstance(entry, dict):
-            raise ConfigError(f"{here}: must be a path or a table {{path = ..., year = ...}}")
-        year = _get(entry, "year", here, int, default_year)
-        out.append(DataFile(_path(base, _get(entry, "path", here, str)), year))
+            raise ConfigError(f"{here}: must be a path or a table {{path = ..., year = ...}}, "
+                              f"found {entry!r}")
+        check_keys(entry, FILE_KEYS, here)
+        path = get(entry, "path", here, str)
+        out.append(DataFile(resolve(base, path), get(entry, "year", here, int, default_year),
+                            path))
     return tuple(out)
 
 
 def _bounds(weighting: Mapping[str, Any], where: str) -> tuple[float, float] | None:
-    bounds = _get(weighting, "bounds", where, list, [])
+    bounds = get(weighting, "bounds", where, list, [])
     if not bounds:
         return None
-    if len(bounds) != 2 or not all(isinstance(b, int | float) for b in bounds) or not (
-        0 <= bounds[0] < 1 < bounds[1]
-    ):
+    if len(bounds) != 2 or not all(isinstance(b, int | float) and not isinstance(b, bool)
+                                   for b in bounds) or not (0 <= bounds[0] < 1 < bounds[1]):
         raise ConfigError(
             f"{where}: key 'bounds' must be [low, high] with 0 <= low < 1 < high, found {bounds!r}"
         )
     return float(bounds[0]), float(bounds[1])
 
 
+def questionnaire_file(value: str, base: Path) -> Path | None:
+    """The YAML file a ``questionnaire`` value names, relative to the configuration's folder
+    (never the working directory), or None for a bundled name.
+
+    A value with a ``.yaml``/``.yml`` suffix or a folder in it is a path; any other value
+    must be a bundled name.
+    """
+    path = Path(value)
+    if path.suffix.lower() not in (".yaml", ".yml") and len(path.parts) == 1:
+        if value in bundled_names():
+            return None
+        raise ConfigError(
+            f"[run]: key 'questionnaire': {value!r} is not a bundled questionnaire "
+            f"({', '.join(bundled_names())}){did_you_mean(value, bundled_names())}; for your "
+            "own spec give the path of its .yaml file, relative to this configuration")
+    found = resolve(base, value)
+    if not found.is_file():
+        raise ConfigError(f"[run]: key 'questionnaire': file {value!r} not found (paths are "
+                          f"relative to the configuration's folder, {base})")
+    return found
+
+
+def _weighting(weighting: Mapping[str, Any], where: str) -> tuple[str, str]:
+    """``method`` and ``calfun`` of ``[weighting]``, checked together."""
+    method = one_of(weighting, "method", where, WEIGHTING_METHODS, "rake")
+    calfun = one_of(weighting, "calfun", where, CALFUNS, "linear")
+    if method == "rake" and "calfun" in weighting:
+        raise ConfigError(f"{where}: key 'calfun' applies to method = \"calibrate\", found "
+                          "method = \"rake\"")
+    if method == "calibrate" and calfun == "logit" and "bounds" not in weighting:
+        raise ConfigError(f"{where}: calfun = \"logit\" needs 'bounds' = [low, high]")
+    if method == "calibrate" and "trim_upper" in weighting:
+        raise ConfigError(f"{where}: key 'trim_upper' (trim, then re-rake) applies to "
+                          "method = \"rake\"")
+    return method, calfun
+
+
+def _report_date(report: Mapping[str, Any], where: str) -> str | None:
+    """``[report] date`` as an ISO date (a TOML date or a text), or None."""
+    text = get(report, "date", where, (str, dt.date), None)
+    if text is None:
+        return None
+    if isinstance(text, dt.date):
+        return text.isoformat()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ConfigError(f"{where}: key 'date' must be a date (2024-11-30), found "
+                          f"{text!r}") from None
+
+
 def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None) -> RunConfig:
     """Check a parsed TOML document and build a :class:`RunConfig`."""
-    known = {"run", "data", "design", "weighting", "comparison", "report", "labels",
-             "small_area"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(f"unknown section [{unknown[0]}]; expected {', '.join(sorted(known))}")
-    run = _get(raw, "run", "configuration", dict)
-    data = _get(raw, "data", "configuration", dict, {})
-    design = _get(raw, "design", "configuration", dict, {})
-    weighting = _get(raw, "weighting", "configuration", dict, {})
-    comparison = _get(raw, "comparison", "configuration", dict, {})
-    report = _get(raw, "report", "configuration", dict, {})
-    survey = _get(run, "survey", "[run]", str, "tryghed")
-    if survey not in ("tryghed", "livsmestring"):
-        raise ConfigError(
-            f"[run]: key 'survey' must be 'tryghed' or 'livsmestring', found {survey!r}"
-        )
-    demo = _get(data, "demo", "[data]", bool, False)
+    for name in raw:
+        if name not in KEYS:
+            raise ConfigError(f"unknown section [{name}]{did_you_mean(name, KEYS)}; expected "
+                              f"{', '.join(f'[{k}]' for k in KEYS)}")
+    run = section(raw, "run", KEYS["run"], required=True)
+    data, design = section(raw, "data", KEYS["data"]), section(raw, "design", KEYS["design"])
+    weighting = section(raw, "weighting", KEYS["weighting"])
+    comparison = section(raw, "comparison", KEYS["comparison"])
+    report = section(raw, "report", KEYS["report"])
+    limits = section(raw, "validation", KEYS["validation"])
+    survey = one_of(run, "survey", "[run]", SURVEYS, "tryghed")
+    demo = get(data, "demo", "[data]", bool, False)
     files = _files(data, base, "[data]")
     if not demo and not files:
         raise ConfigError("[data]: give 'files' (a list of data files) or set 'demo = true'")
-    adjust = _get(report, "adjust", "[report]", str, "holm")
-    if adjust not in ADJUST_METHODS:
-        raise ConfigError(f"[report]: key 'adjust' must be one of {', '.join(ADJUST_METHODS)}, "
-                          f"found {adjust!r}")
-    threshold = _get(report, "suppression_threshold", "[report]", int, 10)
+    if demo and files:
+        raise ConfigError("[data]: give either 'files' or 'demo = true', not both")
+    threshold = get(report, "suppression_threshold", "[report]", int, 10)
     if threshold < 5:
         raise ConfigError(
             f"[report]: key 'suppression_threshold' must be at least 5, found {threshold}"
         )
-    protection = float(_get(report, "protection_share", "[report]", (int, float), 0.10))
-    if not 0 <= protection < 0.5:
+    protection = share(report, "protection_share", "[report]", 0.10)
+    if not protection < 0.5:
         raise ConfigError(
-            f"[report]: key 'protection_share' must be in [0, 0.5), found {protection}")
-    level = float(_get(report, "level", "[report]", (int, float), 0.95))
+            f"[report]: key 'protection_share' must be below 0.5, found {protection:g}")
+    level = float(get(report, "level", "[report]", (int, float), 0.95))
     if not 0.5 < level < 1:
         raise ConfigError(f"[report]: key 'level' must be between 0.5 and 1, found {level}")
-    margins = _optional_str(weighting, "margins", "[weighting]")
-    crossings = _get(comparison, "crossings", "[comparison]", list, [])
+    low_min = get(report, "low_min_dimensions", "[report]", int, None)
+    if low_min is not None and low_min < 1:
+        raise ConfigError(f"[report]: key 'low_min_dimensions' must be at least 1, found "
+                          f"{low_min}")
+    margins = optional_str(weighting, "margins", "[weighting]")
+    method, calfun = _weighting(weighting, "[weighting]")
+    trim_upper = get(weighting, "trim_upper", "[weighting]", (int, float), None)
+    if trim_upper is not None and not trim_upper > 1:
+        raise ConfigError(f"[weighting]: key 'trim_upper' must be above 1 (a multiple of the "
+                          f"median weight), found {trim_upper}")
+    crossings = get(comparison, "crossings", "[comparison]", list, [])
     if not all(isinstance(c, list) and all(isinstance(x, str) for x in c) for c in crossings):
         raise ConfigError("[comparison]: key 'crossings' must be a list of lists of column names")
-    labels = _get(raw, "labels", "configuration", dict, {})
+    groups = str_list(comparison, "groups", "[comparison]")
+    group = optional_str(comparison, "group", "[comparison]")
+    focus = optional_str(comparison, "focus", "[comparison]")
+    group_from = str_list(comparison, "group_from", "[comparison]")
+    _check_groups(group, groups, focus, group_from)
+    own_labels = read_labels(get(raw, "labels", "configuration", dict, {}))
+    questionnaire = get(run, "questionnaire", "[run]", str)
     return RunConfig(
         source=source,
-        name=_get(run, "name", "[run]", str),
+        name=get(run, "name", "[run]", str),
         survey=survey,
-        questionnaire=_get(run, "questionnaire", "[run]", str),
+        questionnaire=questionnaire,
         files=files,
         demo=demo,
-        default_year=_get(data, "year", "[data]", int, None),
-        id_column=_get(data, "id_column", "[data]", str, "resp_id"),
-        output=_path(base, _get(run, "output", "[run]", str, "out")),
-        weight=_optional_str(design, "weight", "[design]"),
-        strata=_optional_str(design, "strata", "[design]"),
-        psu=_optional_str(design, "psu", "[design]"),
-        fpc=_optional_str(design, "fpc", "[design]"),
-        lonely_psu=_get(design, "lonely_psu", "[design]", str, "adjust"),
-        margins=None if margins is None or margins == "demo" else _path(base, margins),
-        weighting_by=_str_list(weighting, "by", "[weighting]"),
+        default_year=get(data, "year", "[data]", int, None),
+        id_column=get(data, "id_column", "[data]", str, "resp_id"),
+        output=resolve(base, get(run, "output", "[run]", str, "out")),
+        weight=optional_str(design, "weight", "[design]"),
+        strata=optional_str(design, "strata", "[design]"),
+        psu=optional_str(design, "psu", "[design]"),
+        fpc=optional_str(design, "fpc", "[design]"),
+        lonely_psu=one_of(design, "lonely_psu", "[design]", LONELY_PSU_RULES, "adjust"),
+        margins=None if margins is None or margins == "demo" else resolve(base, margins),
+        weighting_by=str_list(weighting, "by", "[weighting]"),
         bounds=_bounds(weighting, "[weighting]"),
-        trim_upper=_get(weighting, "trim_upper", "[weighting]", (int, float), None),
-        group=_optional_str(comparison, "group", "[comparison]"),
-        group_from=_str_list(comparison, "group_from", "[comparison]"),
-        groups=_str_list(comparison, "groups", "[comparison]"),
-        focus_group=_optional_str(comparison, "focus", "[comparison]"),
-        year=_optional_str(comparison, "year", "[comparison]"),
-        area=_optional_str(comparison, "area", "[comparison]"),
-        subgroups=_str_list(comparison, "subgroups", "[comparison]"),
+        trim_upper=None if trim_upper is None else float(trim_upper),
+        group=group,
+        group_from=group_from,
+        groups=groups,
+        focus_group=focus,
+        year=optional_str(comparison, "year", "[comparison]"),
+        area=optional_str(comparison, "area", "[comparison]"),
+        subgroups=str_list(comparison, "subgroups", "[comparison]"),
         crossings=tuple(tuple(c) for c in crossings),
         suppression_threshold=threshold,
         level=level,
-        adjust=adjust,
-        low_threshold=float(_get(report, "low_threshold", "[report]", (int, float), 0.5)),
-        low_min_dimensions=_get(report, "low_min_dimensions", "[report]", int, None),
-        labels=_with_defaults({k: dict(v) for k, v in labels.items() if isinstance(v, dict)},
-                              survey),
+        adjust=one_of(report, "adjust", "[report]", ADJUST_METHODS, "holm"),
+        low_threshold=share(report, "low_threshold", "[report]", 0.5),
+        low_min_dimensions=low_min,
+        labels=with_defaults(own_labels, survey, bundled=questionnaire in bundled_names()),
         demo_margins=margins == "demo",
-        small_area=_small_area(_get(raw, "small_area", "configuration", dict, {}), base),
+        small_area=_small_area(section(raw, "small_area", KEYS["small_area"]), base),
         protection_share=protection,
+        base=base,
+        questionnaire_file=questionnaire_file(questionnaire, base),
+        weighting_method=method,
+        calfun=calfun,
+        thresholds=Thresholds(
+            share(limits, "max_blank_share", "[validation]", Thresholds.max_blank_share),
+            share(limits, "max_reject_share", "[validation]", Thresholds.max_reject_share)),
+        own_labels=own_labels,
+        date=_report_date(report, "[report]"),
     )
+
+
+def _check_groups(group: str | None, groups: tuple[str, ...], focus: str | None,
+                  group_from: tuple[str, ...]) -> None:
+    """The keys of ``[comparison]`` that depend on each other."""
+    where = "[comparison]"
+    if (groups or focus or group_from) and not group:
+        key = "groups" if groups else "focus" if focus else "group_from"
+        raise ConfigError(f"{where}: key '{key}' needs 'group' (the comparison group column)")
+    if len(set(groups)) < len(groups):
+        twice = next(g for g in groups if groups.count(g) > 1)
+        raise ConfigError(f"{where}: key 'groups' lists {twice!r} twice")
+    if focus and groups and focus not in groups:
+        raise ConfigError(f"{where}: key 'focus' must be one of 'groups' ({', '.join(groups)}), "
+                          f"found {focus!r}{did_you_mean(focus, groups)}")
 
 
 def _small_area(table: Mapping[str, Any], base: Path) -> SmallAreaConfig:
     """The ``[small_area]`` section (every key optional; see :class:`SmallAreaConfig`)."""
     where = "[small_area]"
     default = SmallAreaConfig()
-    method = _get(table, "method", where, str, default.method)
-    if method not in SMALL_AREA_METHODS:
-        raise ConfigError(f"{where}: key 'method' must be one of "
-                          f"{', '.join(SMALL_AREA_METHODS)}, found {method!r}")
-    variance = _get(table, "variance", where, str, default.variance)
-    if variance not in VARIANCE_METHODS:
-        raise ConfigError(f"{where}: key 'variance' must be one of "
-                          f"{', '.join(VARIANCE_METHODS)}, found {variance!r}")
-    min_df = _get(table, "min_df", where, int, default.min_df)
-    max_cv = float(_get(table, "max_cv", where, (int, float), default.max_cv))
+    method = one_of(table, "method", where, SMALL_AREA_METHODS, default.method)
+    variance = one_of(table, "variance", where, VARIANCE_METHODS, default.variance)
+    min_df = get(table, "min_df", where, int, default.min_df)
+    max_cv = float(get(table, "max_cv", where, (int, float), default.max_cv))
     if min_df < 1 or not max_cv > 0:
         raise ConfigError(f"{where}: 'min_df' must be at least 1 and 'max_cv' positive, "
                           f"found {min_df} and {max_cv}")
-    margins = _optional_str(table, "area_margins", where)
-    covariates = (_str_list(table, "covariates", where) if "covariates" in table
+    margins = optional_str(table, "area_margins", where)
+    covariates = (str_list(table, "covariates", where) if "covariates" in table
                   else default.covariates)
     return SmallAreaConfig(
-        enabled=_get(table, "enabled", where, bool, True), method=method, variance=variance,
+        enabled=get(table, "enabled", where, bool, True), method=method, variance=variance,
         covariates=covariates,
-        area_margins=None if margins in (None, "demo") else _path(base, str(margins)),
+        area_margins=None if margins in (None, "demo") else resolve(base, str(margins)),
         demo_area_margins=margins == "demo", min_df=min_df, max_cv=max_cv)
-
-
-def _with_defaults(labels: dict[str, dict[str, str]], survey: str
-                   ) -> dict[str, dict[str, str]]:
-    """The text tables of ``[labels]`` completed from the bundled configuration of the same
-    survey (the configuration's own entries win)."""
-    defaults = _bundled_texts().get(survey, {})
-    out = dict(labels)
-    for table in (HEADINGS, PHRASES, NOUNS, TEXTS):
-        merged = {**defaults.get(table, {}), **labels.get(table, {})}
-        if merged:
-            out[table] = merged
-    return out
-
-
-@cache
-def _bundled_texts() -> dict[str, dict[str, dict[str, str]]]:
-    """Survey -> the text tables of ``[labels]`` in the bundled configuration for it."""
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for entry in sorted(resources.files("survey_kit.run").joinpath("configs").iterdir(),
-                        key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        raw = tomllib.loads(entry.read_text(encoding="utf-8"))
-        labels = raw.get("labels", {})
-        out.setdefault(raw.get("run", {}).get("survey", "tryghed"), {
-            t: dict(labels[t]) for t in (HEADINGS, PHRASES, NOUNS, TEXTS) if t in labels})
-    return out
 
 
 def load_config(path: str | Path) -> RunConfig:
@@ -336,6 +418,9 @@ def load_config(path: str | Path) -> RunConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the "
+                          "configuration as UTF-8") from None
     try:
         return parse_config(raw, path.parent, source=path)
     except ConfigError as exc:

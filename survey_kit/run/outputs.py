@@ -12,7 +12,6 @@ table sets from :mod:`survey_kit.run.tablesets`, the manifest from
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, tablesets, wording
 from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
 from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
+from survey_kit.run.folders import short_stem
 from survey_kit.run.result import RunResult
 from survey_kit.run.tablesets import ProtectedTables
 
@@ -100,7 +100,7 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
     jobs, used = [], set()
     for area in sorted(set(con["area"].dropna().astype(str))):
         data = _area_input(result, area, others, rounds, infos, created, tables)
-        stem = slug(area, empty="omraade")
+        stem = short_stem(slug(area, empty="omraade"))
         while stem in used:
             stem += "-x"
         used.add(stem)
@@ -198,8 +198,9 @@ def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
     """Write every output of a run from its protected tables (no check of the audit: use
     :func:`write_outputs`)."""
     cfg = result.config
-    created = dt.date.today().isoformat()
-    timings = dict(timings or {})
+    created = manifest.run_date(cfg)
+    timings = {**(timings or {}),
+               "disclosure audit (linear programs)": tables.protection.audit.seconds}
     start = time.perf_counter()
     _significance(result, out, created, tables)
     timings["write significance tables and charts"] = time.perf_counter() - start
@@ -226,4 +227,5 @@ def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
                             **tables.protection.summary()}
     (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
+    manifest.write_timings(result, out, timings)
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())

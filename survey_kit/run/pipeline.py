@@ -8,8 +8,8 @@ half-written folder that looks complete.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +21,7 @@ import pandas as pd
 from survey_kit.errors import ConfigError
 from survey_kit.report.text import low_several_label
 from survey_kit.respondents import reliability_table
-from survey_kit.run import analysis, stages
+from survey_kit.run import analysis, checks, folders, stages
 from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
 from survey_kit.run.result import RunLog, RunResult
@@ -49,12 +49,15 @@ def _quiet(_: str) -> None:
     return None
 
 
-def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = None
-            ) -> RunResult:
+def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = None,
+            summary: Progress = _quiet) -> RunResult:
     """Run every statistical stage of an annual run and return the results in memory.
 
     ``demo``: for a demo run, these data instead of ``load_demo()`` (a fresh sample of the
-    demo population in a simulation study, analysed exactly as the annual run does)."""
+    demo population in a simulation study, analysed exactly as the annual run does).
+    ``summary`` is given the console summary of the data (rows read per file, cells blanked,
+    rows rejected, top reasons) once they are validated; when the rejects exceed the limits
+    of ``[validation]`` the run then stops with :class:`ValidationLimitError`."""
     log = RunLog()
     timings: dict[str, float] = {}
 
@@ -65,13 +68,22 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
         timings[name] = time.perf_counter() - start
         return out
 
-    q = load_questionnaire(cfg.questionnaire)
-    raw = timed("read", lambda: stages.read_inputs(cfg, log, demo))
-    stages.check_required(cfg, raw)
+    q = load_questionnaire(cfg.spec)
+    cfg, text_notes = stages.with_spec_texts(cfg, q)
+    raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q))
+    notes = [*log.warnings, *stages.check_required(cfg, raw), *text_notes]
+    notes += _named(cfg, lambda: checks.check_values(cfg, stages.derived_group(cfg, raw)))
+    notes += checks.psu_note(cfg, raw)
+    labels, long_notes = checks.shortened_labels(cfg, stages.derived_group(cfg, raw))
+    cfg, notes = dataclasses.replace(cfg, labels=labels), notes + long_notes
+    log.warnings[:] = notes
     report = timed("validate", lambda: stages.validate(q, raw, cfg, log))
-    for note in report.notes:  # e.g. a round the spec does not list, read as its latest
-        progress(note)
+    summary(stages.run_summary(report, log, notes))
+    report.raise_if_failed()
     rejects = stages.rejects_with_source(report, raw)
+    margins = stages.load_margins(cfg, demo)
+    checks.check_rounds(cfg, report.valid, margins,
+                        [(f.shown, f.year) for f in cfg.files])
     scored = timed("score", lambda: stages.score(q, report.valid, log))
     extra: dict[str, str] = {}
     if cfg.low_min_dimensions is not None:
@@ -80,7 +92,6 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
             scored, dims, cfg.low_threshold, cfg.low_min_dimensions))
         extra["low_several"] = low_several_label(cfg.low_min_dimensions, len(dims))
     scored = analysis.with_units(cfg, stages.derived_group(cfg, scored))
-    margins = stages.load_margins(cfg, demo)
     area_margins = stages.load_area_margins(cfg, demo)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
     variables = analysis.run_variables(q, scored, extra)
@@ -91,25 +102,43 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
     return RunResult(cfg, q, report, rejects, design, result, log, timings, reliability)
 
 
+def _named(cfg: RunConfig, check: Callable[[], T]) -> T:
+    """A check of the configuration against the data, its errors naming the file."""
+    try:
+        return check()
+    except ConfigError as exc:
+        if cfg.source is None:
+            raise
+        raise ConfigError(f"{cfg.source}: {exc}") from None
+
+
 def run(config: RunConfig | str | Path, out: str | Path | None = None,
-        progress: Progress = _quiet) -> Path:
+        progress: Progress = _quiet, summary: Progress = _quiet) -> Path:
     """Process a run and write all outputs to ``out`` (default: the configured folder).
 
-    Outputs are written to a temporary sibling folder first and moved into place only when
-    complete; an existing output folder is replaced as a whole.
+    Outputs are written to a temporary sibling folder ``.<name>.XXXXXXXX`` first and moved
+    into place only when complete; an existing output folder is replaced as a whole.  On any
+    failure or interrupt the temporary folder is removed; temporary folders that earlier,
+    killed runs left behind are removed at the start (see :mod:`survey_kit.run.folders`).
+    ``summary``: see :func:`process`.
     """
+    started = time.time()
     cfg = config if isinstance(config, RunConfig) else load_config(config)
     target = Path(out) if out is not None else cfg.output
     if target.exists() and not target.is_dir():
         raise ConfigError(f"output {target} exists and is not a folder")
-    result = process(cfg, progress)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    stale = folders.remove_stale(target, started)
+    if stale:
+        progress(f"removed {len(stale)} temporary folder(s) left by interrupted runs")
+    result = process(cfg, progress, summary=summary)
+    tmp: Path | None = None
     try:
+        tmp = folders.make_temporary(target, started)
         progress("write")
         write_outputs(result, tmp, target)
+        folders.unmark(tmp)
         if target.exists():
-            old = target.with_name(f".{target.name}.old")
+            old = target.with_name(f".{folders.short_stem(target.name)}.old")
             shutil.rmtree(old, ignore_errors=True)
             target.rename(old)
             tmp.rename(target)
@@ -117,6 +146,7 @@ def run(config: RunConfig | str | Path, out: str | Path | None = None,
         else:
             tmp.rename(target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target

@@ -30,7 +30,7 @@ class RunLog:
         self.steps.append({"step": name, "rows_in": rows_in, "rows_out": rows_out, **extra})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RunResult:
     """Everything a run computed, before any report is written."""
 
@@ -44,3 +44,9 @@ class RunResult:
     timings: dict[str, float]
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Cronbach's alpha and item-rest correlations of the dimensions (weighted)."""
+
+    def __repr__(self) -> str:
+        a = self.analysis
+        return (f"RunResult({self.config.name!r}, rows={self.validation.n_rows:,}, "
+                f"valid={len(self.validation.valid):,}, estimates={len(a.estimates):,}, "
+                f"contrasts={len(a.contrasts):,}, area_contrasts={len(a.area_contrasts):,})")

@@ -6,19 +6,28 @@ out, warnings) for the run manifest.  Only :func:`read_inputs` touches the files
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from survey_kit.design.auxiliaries import empty_level
 from survey_kit.design.design import Design
-from survey_kit.errors import DataValidationError
+from survey_kit.errors import ConfigError, DataValidationError
 from survey_kit.io import read_data, read_margins
+from survey_kit.respondents.recode import YEAR_COLUMN
 from survey_kit.respondents.validation import ValidationReport
-from survey_kit.run.config import RunConfig
+from survey_kit.respondents.validation import validate as validate_data
+from survey_kit.run.checks import check_item_columns, config_columns, item_columns, match_columns
+from survey_kit.run.config import DataFile, RunConfig
+from survey_kit.run.config_labels import own_texts
+from survey_kit.run.folders import shown_path
 from survey_kit.run.result import RunLog
+from survey_kit.run.strict import did_you_mean, listing
 from survey_kit.spec import Questionnaire
 
 if TYPE_CHECKING:
@@ -47,11 +56,15 @@ def demo_data(cfg: RunConfig, demo: Demo | None = None) -> Demo:
     return load_demo() if demo is None else demo
 
 
-def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None) -> pd.DataFrame:
+def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None,
+                q: Questionnaire | None = None) -> pd.DataFrame:
     """Read every data file of the run (or the demo data) into one table.
 
-    The result has a fresh 0..n-1 index; ``source_file`` and ``source_row`` (1-based data
-    row in its file) say where each respondent came from, so rejects can be traced.
+    The result has a fresh 0..n-1 index; ``source_file`` (the file as the configuration
+    names it) and ``source_row`` (the row in that file as a spreadsheet shows it, header
+    and title rows counted; the case number for SPSS) say where each respondent came from.
+    With the questionnaire ``q``, column names are matched ignoring case (a note in the log)
+    and each file must have the item columns of its rounds.
     """
     if cfg.demo:
         frame = getattr(demo_data(cfg, demo), cfg.survey)  # the demo holds one table per survey
@@ -63,67 +76,129 @@ def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None) -> pd.Dat
         log.inputs.append({"file": f"survey_kit.datasets.load_demo().{cfg.survey}",
                            "rows": len(frame), "sha256": _frame_hash(frame)})
         return frame.reset_index(drop=True)
-    parts = []
-    for spec in cfg.files:
-        df = read_data(spec.path)
-        if spec.year is not None:
-            year_col = cfg.year or "year"
-            if year_col in df.columns:
-                found = set(pd.to_numeric(df[year_col], errors="coerce").dropna().astype(int))
-                if found - {spec.year}:
-                    raise DataValidationError(
-                        f"{spec.path}: column {year_col!r} holds {sorted(found)} but the "
-                        f"configuration says this file is round {spec.year}"
-                    )
-            df[year_col] = spec.year
-        df["source_file"] = spec.path.name
-        df["source_row"] = np.arange(1, len(df) + 1)
-        log.inputs.append({"file": str(spec.path), "rows": len(df),
-                           "sha256": file_sha256(spec.path)})
-        parts.append(df)
-    return pd.concat(parts, ignore_index=True, sort=False)
+    parts = [_read_file(cfg, spec, log, q) for spec in cfg.files]
+    data = pd.concat(parts, ignore_index=True, sort=False)
+    data.attrs = {}
+    return data
+
+
+def with_spec_texts(cfg: RunConfig, q: Questionnaire) -> tuple[RunConfig, list[str]]:
+    """For an own questionnaire, the report texts ``[labels.texts]`` leaves out taken from
+    the spec and the configuration (never the bundled survey's), with a note saying so."""
+    if cfg.questionnaire_file is None:
+        return cfg, []
+    labels, note = own_texts(cfg.labels, q.title, cfg.name, cfg.survey)
+    return dataclasses.replace(cfg, labels=labels), [note] if note else []
+
+
+def shown(cfg: RunConfig, path: Path) -> str:
+    """A file of the run as the user named it (relative to the configuration)."""
+    return shown_path(path, cfg.base)
+
+
+def _read_file(cfg: RunConfig, spec: DataFile, log: RunLog, q: Questionnaire | None
+               ) -> pd.DataFrame:
+    """One data file: read with its row numbers, columns matched, round added and checked."""
+    name = shown(cfg, spec.path)
+    numeric = [c for c in (cfg.weight, cfg.fpc) if c]
+    try:
+        df = read_data(spec.path, row_column="source_row", text_columns=_cases(cfg.id_column),
+                       numeric_columns=[v for c in numeric for v in _cases(c)])
+    except DataValidationError as exc:
+        raise DataValidationError(str(exc).replace(str(spec.path), name)) from None
+    wanted = config_columns(cfg) + (item_columns(q) if q is not None else [])
+    df, note = match_columns(df, wanted, name)
+    if note:
+        log.warnings.append(note)
+    year_col = cfg.year or YEAR_COLUMN
+    if spec.year is not None:
+        if year_col in df.columns:
+            found = set(pd.to_numeric(df[year_col], errors="coerce").dropna().astype(int))
+            if found - {spec.year}:
+                raise DataValidationError(
+                    f"{name}: column {year_col!r} holds {sorted(found)} but the "
+                    f"configuration says this file is round {spec.year}")
+        df[year_col] = spec.year
+    if year_col != YEAR_COLUMN and year_col in df.columns and YEAR_COLUMN not in df.columns:
+        df[YEAR_COLUMN] = df[year_col]  # the questionnaire reads its rounds from 'year'
+    if q is not None:
+        check_item_columns(q, df, name)
+    df["source_file"] = name
+    log.inputs.append({"file": name, "rows": len(df), "sha256": file_sha256(spec.path)})
+    return df
+
+
+def _cases(column: str) -> list[str]:
+    """A column name in the spellings an export may give it (SPSS: upper case)."""
+    return list(dict.fromkeys([column, column.upper(), column.lower()]))
 
 
 def required_columns(cfg: RunConfig) -> list[tuple[str, str]]:
     """(column, role) pairs the run needs besides the questionnaire items."""
     group = None if cfg.group_from else cfg.group
-    pairs = [(cfg.weight, "weight"), (cfg.strata, "strata"), (cfg.psu, "psu"),
-             (cfg.fpc, "fpc"), (group, "comparison group"), (cfg.year, "round"),
-             (cfg.area, "area")]
+    pairs = [(cfg.id_column, "respondent id"), (cfg.weight, "weight"),
+             (cfg.strata, "strata"), (cfg.psu, "psu"), (cfg.fpc, "fpc"),
+             (group, "comparison group"), (cfg.year, "round"), (cfg.area, "area")]
     pairs += [(col, "comparison group part") for col in cfg.group_from]
     pairs += [(col, "subgroup") for col in cfg.subgroups]
+    pairs += [(col, "crossing") for crossing in cfg.crossings for col in crossing]
     pairs += [(col, "weighting by") for col in cfg.weighting_by]
-    return [(col, role) for col, role in pairs if col]
+    return list(dict.fromkeys((col, role) for col, role in pairs if col))
 
 
-def check_required(cfg: RunConfig, raw: pd.DataFrame) -> None:
-    """Stop with one line naming the first required column that no input file has."""
+ROW_ROLES = ("weight", "strata", "psu", "fpc", "comparison group", "round")
+"""Roles without which a row cannot be used: a blank rejects the row."""
+
+
+def check_required(cfg: RunConfig, raw: pd.DataFrame) -> list[str]:
+    """Stop with one line naming the first required column that no input file has; return
+    notes (rows of the focus group without an area)."""
+    where = {"respondent id": "[data] id_column", "area": "[comparison] area",
+             "round": "[comparison] year", "weighting by": "[weighting] by"}
     for column, role in required_columns(cfg):
         if column not in raw.columns:
-            files = ", ".join(str(f.path) for f in cfg.files) or "the demo data"
+            files = ", ".join(f.shown for f in cfg.files) or "the demo data"
+            key = where.get(role, "[design]" if role in ROW_ROLES[:4] else "[comparison]")
+            columns = [str(c) for c in raw.columns if c not in ("source_file", "source_row")]
             raise DataValidationError(
-                f"{files}: required {role} column {column!r} is missing; the configuration "
-                f"{cfg.source or ''} names it under its [design]/[comparison]/[weighting] section"
-            )
-        missing = raw[column].isna()
-        if role in ("weight", "strata", "psu", "comparison group", "round") and missing.any():
-            first = raw.loc[missing].iloc[0]
-            raise DataValidationError(
-                f"{first['source_file']}: row {int(first['source_row'])}, column {column!r}: "
-                f"missing value; every respondent needs a {role}"
-            )
+                f"{files}: the {role} column {column!r} ({key}) is not in the data"
+                f"{did_you_mean(column, columns)}")
+    if not (cfg.area and cfg.group and cfg.focus_group):
+        return []
+    lost = (raw[cfg.group] == cfg.focus_group) & raw[cfg.area].isna()
+    if not lost.any():
+        return []
+    first = raw.loc[lost].iloc[0]
+    return [f"{int(lost.sum()):,} rows of {cfg.focus_group!r} have no {cfg.area!r} (first: "
+            f"{first['source_file']} row {first['source_row']}): they count in the group's "
+            "figures but on no area's page"]
 
 
 def validate(q: Questionnaire, raw: pd.DataFrame, cfg: RunConfig, log: RunLog
              ) -> ValidationReport:
-    """Validate against the spec; rejects are kept in the report, never dropped silently."""
-    report = q.validate(raw, id_column=cfg.id_column)
+    """Validate against the spec: invalid answers blanked, unusable rows (no weight, no
+    group, no round, a repeated id) rejected; every problem is kept in the report."""
+    roles = {column: role for column, role in required_columns(cfg)
+             if role in ROW_ROLES and column in raw.columns}
+    report = validate_data(q, raw, id_column=cfg.id_column, required=roles,
+                           max_blank_share=cfg.thresholds.max_blank_share,
+                           max_reject_share=cfg.thresholds.max_reject_share)
     log.warnings.extend(report.notes)
     log.step("validate", len(raw), len(report.valid), rejected_rows=len(report.rejected_rows),
-             problems=len(report.rejects))
-    if len(report.rejects):
-        log.warnings.append(report.summary())
+             problems=len(report.rejects), blanked_cells=report.blanked_cells)
     return report
+
+
+def run_summary(report: ValidationReport, log: RunLog,
+                notes: Sequence[str] = ()) -> str:
+    """The console summary of a run's data: rows read per file, then the validation
+    summary (cells blanked, rows rejected, top reasons with a hint, the limits) and notes."""
+    files = ", ".join(f"{item['file']} {int(str(item['rows'])):,}" for item in log.inputs)
+    text = dataclasses.replace(report, files=(), source=None).summary()
+    head, *rest = text.splitlines()
+    lines = [head, f"  rows read per file: {files}", *rest]
+    lines += [f"  note: {note}" for note in notes]
+    return "\n".join(lines)
 
 
 def rejects_with_source(report: ValidationReport, raw: pd.DataFrame) -> pd.DataFrame:
@@ -160,29 +235,39 @@ def score(q: Questionnaire, valid: pd.DataFrame, log: RunLog) -> pd.DataFrame:
 
 def weight(cfg: RunConfig, scored: pd.DataFrame, margins: pd.DataFrame | None,
            log: RunLog) -> Design:
-    """Build the design and rake it to the register margins per round and group."""
+    """Build the design and rake (or calibrate) it to the register margins per round and
+    group, as ``[weighting]`` says."""
     design = Design(scored, weight=cfg.weight, strata=cfg.strata, psu=cfg.psu, fpc=cfg.fpc,
                     lonely_psu=cfg.lonely_psu)
-    if margins is not None:
-        by = list(cfg.weighting_by) or None
+    if margins is None:
+        log.step("weight", len(scored), len(scored), note="no margins: base weights used")
+        return design
+    by = list(cfg.weighting_by) or None
+    if cfg.weighting_method == "calibrate":
+        design = design.calibrate(margins, by=by, calfun=cfg.calfun, bounds=cfg.bounds)
+    else:
+        numeric = margins.loc[empty_level(margins["level"]), "variable"]
+        if len(numeric):
+            raise ConfigError(
+                f"[weighting]: the margins hold totals of numeric column(s) "
+                f"{listing(sorted(set(map(str, numeric))))} (rows with an empty level), which "
+                "raking cannot meet; set method = \"calibrate\"")
         design = design.rake(margins, by=by, bounds=cfg.bounds)
         if cfg.trim_upper is not None:
             design = design.trim(upper=cfg.trim_upper, relative=True, by=by, rerake=margins,
                                  rerake_by=by)
-        report = design.weighting
-        if report is not None:
-            log.step("weight", len(scored), len(scored), converged=bool(report.converged),
-                     iterations=int(report.iterations), kish_deff=float(report.kish_deff),
-                     effective_n=float(report.effective_n))
-    else:
-        log.step("weight", len(scored), len(scored), note="no margins: base weights used")
+    report = design.weighting
+    if report is not None:
+        log.step("weight", len(scored), len(scored), method=report.method,
+                 converged=bool(report.converged), iterations=int(report.iterations),
+                 kish_deff=float(report.kish_deff), effective_n=float(report.effective_n))
     return design
 
 
 def load_margins(cfg: RunConfig, demo: Demo | None = None) -> pd.DataFrame | None:
     """The rake targets: the configured CSV, the demo margins, or None (no weighting)."""
     if cfg.margins is not None:
-        return read_margins(cfg.margins)
+        return _margins(cfg, cfg.margins)
     if cfg.demo and cfg.demo_margins and cfg.weighting_by:
         return demo_data(cfg, demo).margins
     return None
@@ -193,5 +278,18 @@ def load_area_margins(cfg: RunConfig, demo: Demo | None = None) -> pd.DataFrame 
     area_margins``): the configured file, the demo's, or None."""
     sa = cfg.small_area
     if sa.area_margins is not None:
-        return read_margins(sa.area_margins, check_totals=False)
+        return _margins(cfg, sa.area_margins, check_totals=False)
+    if cfg.demo and sa.demo_area_margins:
+        return demo_data(cfg, demo).area_margins
     return None
+
+
+def _margins(cfg: RunConfig, path: Path, check_totals: bool = True) -> pd.DataFrame:
+    """A margins file, its messages and ``attrs["source"]`` naming it as the user did."""
+    name = shown(cfg, path)
+    try:
+        margins = read_margins(path, check_totals=check_totals)
+    except DataValidationError as exc:
+        raise DataValidationError(str(exc).replace(str(path), name)) from None
+    margins.attrs["source"] = name
+    return margins

@@ -37,12 +37,32 @@ def banner_breakdowns(cfg: RunConfig, estimates: pd.DataFrame) -> tuple[Breakdow
 
 def variable_infos(result: RunResult) -> tuple[VariableInfo, ...]:
     """Report descriptions of the run's variables (unfavourable shares marked as such), with
-    the questionnaire's sentences (the bundled ones when it has none)."""
+    the questionnaire's own sentences only (never another spec's: a dimension without one
+    gets none; the index without one gets :func:`index_description`)."""
     v = result.analysis.variables
+    descriptions = dict(v.descriptions)
+    descriptions.setdefault("index", index_description(len(result.questionnaire.dimensions)))
     infos = variables_from_labels({k: v.labels[k] for k in v.all}, shares=v.shares,
-                                  descriptions=v.descriptions or None)
+                                  descriptions=descriptions)
     return tuple(dataclasses.replace(i, higher_is_better=i.id not in v.unfavourable)
                  for i in infos)
+
+
+_NUMBERS = ("", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti")
+
+
+def index_description(dimensions: int) -> str:
+    """The index sentence of a spec that has none, for its number of dimensions.
+
+    Examples
+    --------
+    >>> index_description(2)
+    'Et samlet mål, som lægger de to dimensioner sammen.'
+    >>> index_description(12)
+    'Et samlet mål, som lægger de 12 dimensioner sammen.'
+    """
+    count = _NUMBERS[dimensions] if 1 < dimensions < len(_NUMBERS) else str(dimensions)
+    return f"Et samlet mål, som lægger de {count} dimensioner sammen."
 
 
 def sources(result: RunResult) -> tuple[str, ...]:
@@ -61,13 +81,21 @@ def method_notes(result: RunResult) -> tuple[str, ...]:
     cfg, weighting = result.config, result.design.weighting
     if weighting is None:
         return ("Vægte: ingen (alle svar tæller lige meget).",)
-    cells = " og ".join(cfg.noun(c) for c in cfg.weighting_by) or "hele stikprøven"
+    cells = " og ".join(cfg.noun(c) for c in cfg.weighting_by)
+    where = f"inden for hver {cells}" if cells else "i hele stikprøven"
     bounds = ""
     if cfg.bounds:
         low, high = (f"{b:g}".replace(".", ",") for b in cfg.bounds)
         bounds = f", med vægtjustering mellem {low} og {high} gange designvægten"
-    return (f"Vægte: designvægte rettet til registermarginer (raking) inden for hver "
-            f"{cells}{bounds}.",)
+    if cfg.weighting_method == "calibrate":
+        how = f"kalibreret til registertal ({_CALFUNS[cfg.calfun]})"
+    else:
+        how = "rettet til registermarginer (raking)"
+    return (f"Vægte: designvægte {how} {where}{bounds}.",)
+
+
+_CALFUNS = {"linear": "lineær kalibrering", "raking": "kalibrering med raking-afstand",
+            "logit": "kalibrering med logit-afstand"}
 
 
 def weighted(result: RunResult) -> bool:
@@ -89,6 +117,7 @@ __all__ = [
     "banner_breakdowns",
     "clustered",
     "cross_label",
+    "index_description",
     "method_notes",
     "sources",
     "variable_infos",

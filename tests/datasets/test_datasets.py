@@ -332,7 +332,8 @@ def test_generation_follows_a_changed_spec(demo):
 
 def test_file_round_trip_keeps_values_and_labels(demo, tmp_path):
     paths = write_demo_files(tmp_path)
-    assert {p.name for p in paths} == {f"{n}.{f}" for n in ("tryghed", "livsmestring", "margins")
+    names = ("tryghed", "livsmestring", "margins", "area_margins")
+    assert {p.name for p in paths} == {f"{n}.{f}" for n in names
                                       for f in ("sav", "csv", "parquet")}
     sav, meta = pyreadstat.read_sav(str(tmp_path / "tryghed.sav"), user_missing=True)
     q = load_questionnaire("tryghed_trivsel")

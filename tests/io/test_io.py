@@ -168,7 +168,8 @@ def test_read_margins(tmp_path: Path) -> None:
         (lambda t: t.replace(",520", ",mange"),
          r"margins\.csv, line 3: column 'total': expected a number >= 0, found 'mange'"),
         (lambda t: t.replace("gender,kvinde", "gender,"),
-         r"margins\.csv, line 3: column 'level' is blank"),
+         r"margins\.csv, line 3: variable 'gender' has both levels and a total with an "
+         r"empty level"),
         (lambda t: t.replace("age_group,30+,700", "age_group,18-29,700"),
          r"margins\.csv, line 5: duplicate margin age_group='18-29' \(also at .*line 4\)"),
         (lambda t: t.replace("age_group,30+,750", "age_group,30+,760"),

@@ -37,14 +37,14 @@ BASE = {"run": {"name": "x", "questionnaire": "tryghed_trivsel"}, "data": {"demo
         ({"run": {"questionnaire": "q"}}, r"\[run\]: missing key 'name'"),
         ({"run": {"name": "x", "questionnaire": "q", "survey": "other"}}, r"key 'survey'"),
         ({"data": {}}, r"\[data\]: give 'files'"),
-        ({"data": {"demo": "yes"}}, r"key 'demo' must be bool"),
-        ({"report": {"adjust": "tukey"}}, r"key 'adjust' must be one of"),
+        ({"data": {"demo": "yes"}}, r"key 'demo' must be true or false, found 'yes'"),
+        ({"report": {"adjust": "tukey"}}, r"key 'adjust' must be one of holm, "),
         ({"report": {"suppression_threshold": 3}}, r"must be at least 5"),
         ({"report": {"level": 95}}, r"key 'level' must be between"),
         ({"weighting": {"bounds": [2, 1]}}, r"key 'bounds' must be \[low, high\]"),
         ({"comparison": {"crossings": ["gender"]}}, r"key 'crossings' must be a list of lists"),
         ({"extra": {}}, r"unknown section \[extra\]"),
-        ({"data": {"files": [{"year": 2018}]}}, r"\[data\].files\[0\]: missing key 'path'"),
+        ({"data": {"files": [{"year": 2018}]}}, r"\[data\] files\[0\]: missing key 'path'"),
     ],
 )
 def test_bad_configuration_names_the_key(patch: dict, message: str) -> None:
@@ -61,7 +61,7 @@ def test_missing_and_invalid_files(tmp_path: Path) -> None:
     with pytest.raises(sk.ConfigError, match=r"bad.toml: not valid TOML"):
         load_config(bad)
     files = tmp_path / "files.toml"
-    files.write_text('[run]\nname="x"\nquestionnaire="q"\n[data]\n'
+    files.write_text('[run]\nname="x"\nquestionnaire="tryghed_trivsel"\n[data]\n'
                      'files=[{path="a.sav", year=2018}, "b.csv"]\n')
     cfg = load_config(files)
     assert [f.path for f in cfg.files] == [tmp_path / "a.sav", tmp_path / "b.csv"]

@@ -67,5 +67,11 @@ def test_one_family_per_page(tables: object) -> None:
         assert len(page) == 9 and (page["family_size"] == 9).all()
         assert (page["multiplicity_family"] == f"page of {area}").all()
         np.testing.assert_allclose(page["p_adjusted"],
-                                   sk.p_adjust(page["p_value"].to_numpy(), "holm"))
+                                   sk.p_adjust(page["p_value"].to_numpy(), "bonferroni"))
         assert (page["significant"] == (page["p_adjusted"] < 0.05)).all()
+        # the page's interval agrees with its statement: real exactly when it excludes 0
+        excludes = (page["ci_low_page"] > 0) | (page["ci_high_page"] < 0)
+        assert (excludes == page["significant"]).all()
+        # and it is wider than the unadjusted interval
+        assert (page["ci_high_page"] - page["ci_low_page"]
+                > page["ci_high"] - page["ci_low"]).all()
