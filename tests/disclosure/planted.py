@@ -87,8 +87,8 @@ def tryghed(folder: Path) -> Planted:
     data = tryghed_data()
     cfg = _config("tryghedsmaaling.toml", folder, data, "tryghed.csv", {
         'area_margins = "demo"': 'area_margins = ""', '\nmargins = "demo"': '\nmargins = ""',
-        'covariates = ["menapt=True", "age_group=18-29", "age_group=65+", "previous"]':
-        'covariates = ["previous"]',
+        'covariates = ["menapt=True", "age_group=18-29", "age_group=65+"]':
+        'covariates = ["previous"]',  # the model regresses on the previous round
         # the pooled design effect is undefined when every weight is 1 (deff NaN): raw
         'variance = "deff"': 'variance = "raw"'})
     return Planted(cfg, data)
