@@ -33,6 +33,7 @@ from scipy.optimize import OptimizeResult, linprog
 from scipy.sparse.csgraph import connected_components
 
 from survey_kit.disclosure.linked import RESPONDENTS, Linked
+from survey_kit.disclosure.reduce import problem, reduce
 
 RANGE_COLUMNS: tuple[str, ...] = (
     "domain", "cell", "variable", "count_low", "count_high", "share_low", "share_high",
@@ -80,17 +81,19 @@ class Target:
 
 
 class _Component:
-    """One connected part of one variable's tables, reduced for the LPs (atoms that no
-    published figure tells apart are merged; the share LP's fixed blocks are built once)."""
+    """One connected part of one variable's tables, reduced for the LPs: shown cells that
+    nothing else tells apart are merged (:mod:`survey_kit.disclosure.reduce`), then atoms
+    that no figure tells apart; the share LP's fixed blocks are built once."""
 
-    def __init__(self, counts: np.ndarray, sums: np.ndarray, membership: np.ndarray,
-                 target_rows: np.ndarray) -> None:
-        columns = np.unique(np.vstack([membership, target_rows]), axis=1)
+    def __init__(self, values: pd.DataFrame, counts: np.ndarray, sums: np.ndarray,
+                 membership: np.ndarray, target_rows: np.ndarray) -> None:
+        p = reduce(problem(values, membership, counts, sums, target_rows))
+        columns = np.unique(np.vstack([p.shown, p.targets]), axis=1)
         self.n_atoms = columns.shape[1]
-        self.shown = sparse.csr_matrix(columns[: len(membership)].astype(float))
-        self.targets = columns[len(membership):].astype(float)
-        self.counts = counts
-        self.sums = sums
+        self.shown = sparse.csr_matrix(columns[: len(p.shown)].astype(float))
+        self.targets = columns[len(p.shown):].astype(float)
+        self.counts = p.counts
+        self.sums = p.sums
         self._share: tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray] | None = None
 
     def count_range(self, k: int) -> tuple[float, float, int]:
@@ -180,7 +183,8 @@ def _audit_variable(linked: Linked, hidden: np.ndarray, variable: str, targets: 
         members = linked.membership(part)
         goal_rows = linked.membership(goals)
         atoms = members.any(axis=0) | goal_rows.any(axis=0)
-        comp = _Component(np.array([facts[d][0] for d in part], dtype=float),
+        comp = _Component(linked.atoms[atoms], np.array([facts[d][0] for d in part],
+                                                         dtype=float),
                           np.array([facts[d][0] * facts[d][1] for d in part], dtype=float),
                           members[:, atoms], goal_rows[:, atoms])
         for k, goal in enumerate(goals):

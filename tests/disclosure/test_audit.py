@@ -182,3 +182,63 @@ def test_protect_hides_more_until_the_shares_are_free() -> None:
     assert len(weak.audit.unprotected) == 1
     with pytest.raises(Exception, match="count can be pinned below 10"):
         weak.check()
+
+
+def three_way(counts: np.ndarray, sums: np.ndarray, crossed: bool) -> pd.DataFrame:
+    """Areas x gender x age: the total, each area, each gender, each age group (and gender x
+    age when ``crossed``), as a run publishes a group, its areas and its subgroups."""
+    a, g, k = counts.shape
+    keys: list[dict[str, str]] = [{}]
+    keys += [{"area": f"a{i}"} for i in range(a)]
+    keys += [{"gender": f"g{i}"} for i in range(g)] + [{"age": f"k{i}"} for i in range(k)]
+    if crossed:
+        keys += [{"gender": f"g{i}", "age": f"k{j}"} for i in range(g) for j in range(k)]
+    rows = []
+    for key in keys:
+        mask = np.ones(counts.shape, dtype=bool)
+        for col, axis in (("area", 0), ("gender", 1), ("age", 2)):
+            if col in key:
+                index = [slice(None)] * 3
+                keep = np.zeros(counts.shape[axis], dtype=bool)
+                keep[int(key[col][1:])] = True
+                index[axis] = ~keep
+                mask[tuple(index)] = False
+        n, s = counts[mask].sum(), sums[mask].sum()
+        rows.append({"variable": "v", "area": key.get("area"), "gender": key.get("gender"),
+                     "age": key.get("age"), "n": n, "estimate": s / n if n else np.nan})
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.tuples(st.integers(2, 4), st.integers(2, 2), st.integers(2, 3)),
+       crossed=st.booleans(), data=st.data())
+def test_merging_cells_nothing_tells_apart_changes_no_range(
+        shape: tuple[int, int, int], crossed: bool, data: st.DataObject) -> None:
+    """The reduction of :mod:`survey_kit.disclosure.reduce` is exact: the same count and
+    share ranges with and without it."""
+    from survey_kit.disclosure import audit as audit_module
+
+    size = int(np.prod(shape))
+    counts = np.array(data.draw(st.lists(st.integers(0, 6), min_size=size, max_size=size)))
+    sums = np.array([data.draw(st.integers(0, n)) for n in counts])
+    frame = three_way(counts.reshape(shape), sums.reshape(shape), crossed)
+    hide = np.array(data.draw(st.lists(st.booleans(), min_size=len(frame),
+                                       max_size=len(frame))))
+    if not hide.any():
+        return
+    table = Published("t", frame, (Side(frame[["area", "gender", "age"]], "n", "estimate"),))
+    linked = link([table], universe({"area": [f"a{i}" for i in range(shape[0])],
+                                     "gender": [f"g{i}" for i in range(shape[1])],
+                                     "age": [f"k{i}" for i in range(shape[2])]}))
+    ids = linked.refs["t"][0]
+    hidden = np.zeros(len(linked.domains), dtype=bool)
+    hidden[ids[hide]] = True
+    cells = [(int(d), "v") for d in ids[hide]]
+    target = Target(10, 0.1, additive=True)
+    reduced = audit_cells(linked, hidden, cells, target).ranges
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(audit_module, "reduce", lambda p: p)
+        full = audit_cells(linked, hidden, cells, target).ranges
+    columns = ["count_low", "count_high", "share_low", "share_high"]
+    np.testing.assert_allclose(reduced[columns].to_numpy(float), full[columns].to_numpy(float),
+                               atol=1e-6)
