@@ -133,7 +133,7 @@ def test_count_ranges_are_the_exact_integer_ranges(table: tuple) -> None:
     assert (~ranges["protected"].to_numpy() == pinned).all()
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(table=tables, data=st.data())
 def test_every_cell_recovered_by_subtraction_is_flagged(table: tuple, data: st.DataObject
                                                         ) -> None:
@@ -209,7 +209,7 @@ def three_way(counts: np.ndarray, sums: np.ndarray, crossed: bool) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(shape=st.tuples(st.integers(2, 4), st.integers(2, 2), st.integers(2, 3)),
        crossed=st.booleans(), data=st.data())
 def test_merging_cells_nothing_tells_apart_changes_no_range(

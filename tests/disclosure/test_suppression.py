@@ -99,7 +99,7 @@ counts_2x3 = st.lists(st.integers(0, 40), min_size=6, max_size=6).map(
     lambda xs: np.array(xs).reshape(2, 3))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(counts=counts_2x3, crossed=st.booleans(), min_n=st.integers(5, 15))
 def test_no_small_cell_shown_and_no_line_with_one_hidden_cell(
     counts: np.ndarray, crossed: bool, min_n: int
