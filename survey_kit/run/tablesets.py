@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.disclosure import Protection, Published, Side, SuppressionRule, protect, universe
-from survey_kit.disclosure.suppression import CONTRAST_HIDDEN, ESTIMATE_HIDDEN
 from survey_kit.run.analysis import CHANGE, GROUPS, RELATIVE, UNIT
 from survey_kit.run.areas import AREA_CHANGE
 from survey_kit.run.result import RunResult
@@ -42,11 +41,14 @@ AREA_ESTIMATES, AREA_CONTRASTS = "omraader/estimater.csv", "omraader/sammenligni
 SMALL_AREA = "omraader/smaaomraademodel.csv"
 SUMMARY_ESTIMATES, SUMMARY_CONTRASTS = "livsmestring.html", "livsmestring.html (forskelle)"
 
-SMALL_AREA_OWN: tuple[str, ...] = (
-    "direct", "direct_se", "df", "n", "var_smoothed", "eblup", "rmse", "gamma", "synthetic",
-    "in_model", "note",
-)
-"""Columns of a Fay-Herriot row blanked when its own area and round is hidden."""
+KEPT: frozenset[str] = frozenset({
+    "variable", UNIT, "family", "subgroup", "comparison", "reference", "group_a", "group_b",
+    "time_a", "time_b", "adjust_method", "multiplicity_family", "family_size", "method",
+    "variance_method", "formula", "model_variance",
+})
+"""Columns a hidden row keeps besides the classification columns: what names the cell, the
+comparison and the model (one value per page or model, never a figure of the cell).  Every
+other column of a hidden row is blanked, including columns added after this was written."""
 SMALL_AREA_MODEL: tuple[str, ...] = ("eblup", "rmse", "gamma", "synthetic")
 """Blanked when the area's previous round is hidden and the model uses ``previous``: the
 synthetic estimate is a regression on it, and eblup, gamma and rmse give the synthetic back."""
@@ -57,8 +59,9 @@ class ProtectedTables:
     """Every table a run publishes, as it may be published (the writers' only input).
 
     Each frame is the run's table (:class:`survey_kit.run.analysis.Analysis`) with
-    ``suppressed`` (bool) added; in a suppressed row every number (counts, PSU counts,
-    effective n, SE, CI, df, p-values) and the note are blank, ``significant`` is False,
+    ``suppressed`` (bool) added; in a suppressed row every column but those naming the cell
+    (:func:`blanked`) is blank: counts, PSU counts, effective n, SE, CIs (also a page's
+    simultaneous ones), df, p-values, the note; ``significant`` is False,
     and in ``small_area`` the per-area figures (or, when only the previous round is hidden,
     ``eblup, rmse, gamma, synthetic``) are blank.  Why a cell is hidden is only in
     ``protection.log`` (for ``kontrol/``): a published reason "too few answers" would itself
@@ -141,25 +144,33 @@ def _split(values: pd.Series, columns: Sequence[str]) -> dict[str, pd.Series]:
             for i, c in enumerate(columns)}
 
 
-def _estimates(name: str, frame: pd.DataFrame, keys: pd.DataFrame, srs: bool) -> Published:
+def blanked(k: _Keys, frame: pd.DataFrame) -> tuple[str, ...]:
+    """The columns a hidden row of ``frame`` blanks: all but the classification columns and
+    :data:`KEPT`."""
+    keys = {*k.base, *k.derived, *(c for c in (k.cfg.group, k.area) if c), *KEPT}
+    return tuple(c for c in frame.columns if c not in keys)
+
+
+def _estimates(k: _Keys, name: str, frame: pd.DataFrame, keys: pd.DataFrame, srs: bool
+               ) -> Published:
     respondents = (pd.to_numeric(frame["df"], errors="coerce") + 1).to_numpy() if srs else None
     return Published(name, frame, (Side(keys, "n", "estimate", respondents=respondents),),
-                     ESTIMATE_HIDDEN)
+                     blanked(k, frame))
 
 
 def _contrasts(k: _Keys, frame: pd.DataFrame, own: Sequence[str], between: pd.Series,
                name: str) -> Published:
     sides = tuple(Side(k.side(frame, own, between, g), n=f"n_{g[-1]}",
                        value=f"estimate_{g[-1]}") for g in ("group_a", "group_b"))
-    return Published(name, frame, sides, CONTRAST_HIDDEN)
+    return Published(name, frame, sides, blanked(k, frame))
 
 
 def _significance(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
     cfg, a = result.config, result.analysis
     own = [c for c in k.base if c not in k.derived] + ([str(cfg.group)] if k.derived else [])
-    out = [_estimates(ESTIMATES, a.estimates, k.keys({c: a.estimates[c] for c in own
-                                                      if c in a.estimates}, a.estimates.index),
-                      srs)]
+    out = [_estimates(k, ESTIMATES, a.estimates, k.keys({c: a.estimates[c] for c in own
+                                                         if c in a.estimates},
+                                                        a.estimates.index), srs)]
     con = a.contrasts
     if con.empty:
         return out
@@ -172,7 +183,7 @@ def _significance(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
     if len(rel):
         sides = tuple(Side(k.keys({str(cfg.group): rel[g], str(cfg.year): rel[t]}, rel.index))
                       for g in ("group_a", "group_b") for t in ("time_a", "time_b"))
-        out.append(Published(RELATIVE_CONTRASTS, rel, sides, CONTRAST_HIDDEN))
+        out.append(Published(RELATIVE_CONTRASTS, rel, sides, blanked(k, rel)))
     return out
 
 
@@ -182,8 +193,8 @@ def _areas(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
     est = a.area_estimates
     if est.empty:
         return []
-    out = [_estimates(AREA_ESTIMATES, est, k.keys({UNIT: est[UNIT], year: est[year]},
-                                                  est.index), srs)]
+    out = [_estimates(k, AREA_ESTIMATES, est, k.keys({UNIT: est[UNIT], year: est[year]},
+                                                     est.index), srs)]
     con = a.area_contrasts
     if not con.empty:
         between = pd.Series([(year,) if c == AREA_CHANGE else (UNIT,)
@@ -199,7 +210,7 @@ def _small_area(k: _Keys, fh: pd.DataFrame, year: str) -> Published:
     previous = fh[year].map(dict(zip(rounds[1:], rounds[:-1], strict=False)))
     uses = fh["formula"].astype(str).str.contains(r"\bprevious\b") & previous.notna()
     own = Side(k.keys({UNIT: fh["area"], year: fh[year]}, fh.index), "n", "direct",
-               blank=SMALL_AREA_OWN)
+               blank=tuple(c for c in blanked(k, fh) if c != "area"))
     before = Side(k.keys({UNIT: fh["area"], year: previous}, fh.index),
                   rows=uses.to_numpy(), blank=SMALL_AREA_MODEL)
     return Published(SMALL_AREA, fh, (own, before))
@@ -211,7 +222,7 @@ def _summary(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
     if est.empty:
         return []
     cols = [c for c in k.base if c in est.columns]
-    out = [_estimates(SUMMARY_ESTIMATES, est, k.keys({c: est[c] for c in cols}, est.index),
+    out = [_estimates(k, SUMMARY_ESTIMATES, est, k.keys({c: est[c] for c in cols}, est.index),
                       srs)]
     con = a.summary_contrasts
     if not con.empty:
@@ -281,14 +292,15 @@ __all__ = [
     "AREA_ESTIMATES",
     "CONTRASTS",
     "ESTIMATES",
+    "KEPT",
     "RELATIVE_CONTRASTS",
     "SMALL_AREA",
     "SMALL_AREA_MODEL",
-    "SMALL_AREA_OWN",
     "SUMMARY_CONTRASTS",
     "SUMMARY_ESTIMATES",
     "ProtectedTables",
     "additive",
+    "blanked",
     "family",
     "protect_run",
     "published_tables",

@@ -162,12 +162,18 @@ def test_hidden_cells_show_nothing_anywhere(tryg: Published) -> None:
     hp01 = fh[(fh["area"] == "HP01") & (fh["year"] == 2021)]
     assert hp01[["direct", "n"]].notna().all().all() and hp01["suppressed"].all()
     assert hp01[["eblup", "rmse", "gamma", "synthetic"]].isna().all().all()
-    for name in ("estimater.csv", "sammenligninger.csv", "omraader/sammenligninger.csv"):
+    names = {"variable", "group", "year", "gender", "menapt", "age_group", "area", "unit",
+             "family", "subgroup", "comparison", "reference", "group_a", "group_b", "time_a",
+             "time_b", "adjust_method", "multiplicity_family", "family_size", "suppressed"}
+    for name in ("estimater.csv", "sammenligninger.csv", "omraader/sammenligninger.csv",
+                 "omraader/estimater.csv"):
         frame = pd.read_csv(tryg.safe / name)
         assert "suppression_reason" not in frame.columns, name
-        numbers = [c for c in ("n", "n_a", "n_b", "df", "se", "p_value", "n_psu", "n_eff")
-                   if c in frame.columns]
-        assert frame.loc[frame["suppressed"], numbers].isna().all().all(), name
+        numbers = [c for c in frame.columns if c not in names | {"significant"}]
+        assert {"df", "se", "note"} <= set(numbers), name
+        hidden_rows = frame[frame["suppressed"]]
+        assert len(hidden_rows) and hidden_rows[numbers].isna().all().all(), name
+        assert not hidden_rows.get("significant", pd.Series(False)).any(), name
     text = " ".join(page_text(tryg.safe / "omraader" / "hp04.html"))
     assert "I 2021 svarede" not in text and "I 2018 svarede 45 beboere" in text
     assert "For få svar" in text
