@@ -1,5 +1,6 @@
 """The attacker's scenarios end to end: planted small cells, every published file, every
-subtraction within a file and across files (tests/disclosure/attacker.py).
+subtraction within a file and across files (tests/disclosure/attacker.py, reading with
+attack_files.py).
 
 Each survey is run twice from the same results: as published (complementary suppression and
 the audit), and with complementary suppression switched off, which is what the run
@@ -18,16 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from attacker import (
-    RESPONDENTS,
-    Schema,
-    attack,
-    disclosed,
-    norm,
-    page_text,
-    read_all,
-    truth,
-)
+from attack_files import RESPONDENTS, Schema, norm, page_text, read_all
+from attacker import attack, disclosed, truth
 from planted import Planted, tryghed, youth
 
 from survey_kit.cli import main
