@@ -80,3 +80,13 @@ def test_unusable_area_is_synthetic_and_missing_covariates_are_named(
 def test_register_shares_sum_to_one() -> None:
     wide = register_shares(_margins())
     np.testing.assert_allclose(wide["menapt=True"] + wide["menapt=False"], 1.0)
+
+
+def test_too_few_areas_give_a_note_not_an_error(estimates: pd.DataFrame) -> None:
+    two = estimates[estimates["unit"].isin(["h01", "h02", "almene"])]
+    table = small_area_table(two, "unit", "year", ["h01", "h02"], ["tryg"], None)
+    assert len(table) == 4 and table["eblup"].isna().all() and not table["in_model"].any()
+    assert table["note"].str.startswith("fewer than 3 areas with a usable direct").all()
+    want = two[(two["variable"] == "tryg") & two["unit"].isin(["h01", "h02"])]
+    got = table.merge(want, left_on=["area", "year"], right_on=["unit", "year"])
+    np.testing.assert_allclose(got["direct"], got["estimate"])
