@@ -31,12 +31,13 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.disclosure import Protection, Published, Side, SuppressionRule, protect, universe
-from survey_kit.run.analysis import CHANGE, GROUPS, RELATIVE, UNIT
+from survey_kit.run.analysis import CHANGE, GROUPS, RELATIVE, TREND, UNIT
 from survey_kit.run.areas import AREA_CHANGE
 from survey_kit.run.result import RunResult
 
 ESTIMATES, CONTRASTS = "estimater.csv", "sammenligninger.csv"
 RELATIVE_CONTRASTS = "sammenligninger.csv (relativ udvikling)"
+TREND_CONTRASTS = "sammenligninger.csv (tendens)"
 AREA_ESTIMATES, AREA_CONTRASTS = "omraader/estimater.csv", "omraader/sammenligninger.csv"
 SMALL_AREA = "omraader/smaaomraademodel.csv"
 SUMMARY_ESTIMATES, SUMMARY_CONTRASTS = "livsmestring.html", "livsmestring.html (forskelle)"
@@ -174,17 +175,33 @@ def _significance(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
     con = a.contrasts
     if con.empty:
         return out
-    between = pd.Series([(cfg.group,) if f == GROUPS else (cfg.year,) if f == CHANGE
+    between = pd.Series([(cfg.group,) if f == GROUPS else (cfg.year,) if f in (CHANGE, TREND)
                          else tuple(s) for f, s in zip(con["family"], con["subgroup"],
                                                        strict=True)], index=con.index)
-    plain = con[con["family"] != RELATIVE]
+    plain = con[~con["family"].isin([RELATIVE, TREND])]
     out.append(_contrasts(k, plain, own, between[plain.index], CONTRASTS))
     rel = con[con["family"] == RELATIVE]
     if len(rel):
         sides = tuple(Side(k.keys({str(cfg.group): rel[g], str(cfg.year): rel[t]}, rel.index))
                       for g in ("group_a", "group_b") for t in ("time_a", "time_b"))
         out.append(Published(RELATIVE_CONTRASTS, rel, sides, blanked(k, rel)))
+    trend = con[con["family"] == TREND]
+    if len(trend):
+        out.append(_trend(k, trend, own, between[trend.index],
+                          sorted(a.estimates[str(cfg.year)].dropna().unique())))
     return out
+
+
+def _trend(k: _Keys, frame: pd.DataFrame, own: Sequence[str], between: pd.Series,
+           rounds: list[object]) -> Published:
+    """A trend rests on its cell in every round (the slope combines all their means): the
+    last and the first round are its sides a and b, every round between them one more."""
+    table = _contrasts(k, frame, own, between, TREND_CONTRASTS)
+    year = str(k.cfg.year)
+    middle = tuple(Side(k.keys({**{c: frame[c] for c in own if c in frame.columns and c != year},
+                                year: pd.Series(r, index=frame.index)}, frame.index))
+                   for r in rounds[1:-1])
+    return Published(table.name, frame, (*table.sides, *middle), table.hidden)
 
 
 def _areas(k: _Keys, result: RunResult, srs: bool) -> list[Published]:
@@ -261,7 +278,8 @@ def protect_run(result: RunResult, complementary: bool = True) -> ProtectedTable
     done = protect(tables, k.atoms(result.design.data), rule(result),
                    additive=additive(result), complementary=complementary)
     t = done.tables
-    con = pd.concat([t[n] for n in (CONTRASTS, RELATIVE_CONTRASTS) if n in t]).sort_index() \
+    con = pd.concat([t[n] for n in (CONTRASTS, RELATIVE_CONTRASTS, TREND_CONTRASTS)
+                     if n in t]).sort_index() \
         if CONTRASTS in t else pd.DataFrame()
     empty = pd.DataFrame()
     return ProtectedTables(
@@ -298,6 +316,7 @@ __all__ = [
     "SMALL_AREA_MODEL",
     "SUMMARY_CONTRASTS",
     "SUMMARY_ESTIMATES",
+    "TREND_CONTRASTS",
     "ProtectedTables",
     "additive",
     "blanked",

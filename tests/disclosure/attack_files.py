@@ -31,6 +31,14 @@ def text(value: object) -> str:
     return str(value)
 
 
+def number(value: object) -> float:
+    """A published figure as a float (NaN when blank or not a number)."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+
+
 @dataclass(frozen=True)
 class Schema:
     """What the attacker knows of the layout (all of it visible in the published files)."""
@@ -57,7 +65,7 @@ class Knowledge:
     def add(self, variable: str, domain: Domain, n: object, mean: object) -> None:
         for col, val in domain:
             self.levels.setdefault(col, set()).add(val)
-        nn, mm = pd.to_numeric(pd.Series([n, mean]), errors="coerce").tolist()
+        nn, mm = number(n), number(mean)
         if np.isnan(nn):
             self.hidden.add((variable, domain))
             return
@@ -216,7 +224,7 @@ class Reader:
             return None
         if family == "groups" or (not family and s.derived):
             return {**keys, s.group: value}
-        if family == "change":
+        if family in ("change", "trend"):  # a trend: the last and the first round
             return {**keys, s.year: value}
         cols = rec["subgroup"].split(" x ")
         return {**keys, **dict(zip(cols, value.split(" / "), strict=True))}

@@ -60,15 +60,18 @@ def _atoms(levels: dict[str, set[str]], columns: Iterable[str], schema: Schema
     return out
 
 
-def _member(domain: Domain, atoms: list[dict[str, str]]) -> np.ndarray:
-    return np.array([all(a.get(c) == v for c, v in domain) for a in atoms], dtype=float)
+def _member(domain: Domain, atoms: pd.DataFrame) -> np.ndarray:
+    mask = np.ones(len(atoms), dtype=bool)
+    for col, val in domain:
+        mask &= atoms[col].to_numpy() == val if col in atoms else False
+    return mask.astype(float)
 
 
 def attack(know: Knowledge, schema: Schema, additive: bool,
            wanted: Callable[[str, Domain], bool] = lambda v, d: True) -> list[Finding]:
     """Everything the attacker can learn about each hidden cell it ``wanted`` (see the module
     docstring)."""
-    atoms = _atoms(know.levels, schema.columns, schema)
+    atoms = pd.DataFrame(_atoms(know.levels, schema.columns, schema)).fillna("")
     findings = []
     for variable in sorted({v for v, _ in know.hidden}):
         rows = _rows(know, variable)
@@ -191,15 +194,26 @@ def _one(variable: str, dom: Domain, target: np.ndarray, a: np.ndarray, table: n
     return Finding(variable, dom, count, mean, crange, srange, how)
 
 
+_TEXTS: dict[tuple[int, str], np.ndarray] = {}
+
+
+def _texts(data: pd.DataFrame, column: str) -> np.ndarray:
+    key = (id(data), column)
+    if key not in _TEXTS:
+        _TEXTS[key] = np.array([text(v) for v in data[column].tolist()], dtype=object)
+    return _TEXTS[key]
+
+
 def truth(data: pd.DataFrame, variable: str, domain: Domain, schema: Schema
           ) -> tuple[int, float]:
     """The true count and mean of a cell, from the microdata (the test knows them)."""
-    mask = pd.Series(True, index=data.index)
+    mask = np.ones(len(data), dtype=bool)
     for col, val in domain:
-        mask &= data[col].map(text) == val
-    values = data.loc[mask, variable].dropna() if variable in data else data.loc[mask]
+        mask &= _texts(data, col) == val
     if variable == RESPONDENTS:
         return int(mask.sum()), np.nan
+    values = data[variable].to_numpy(dtype=float)[mask]
+    values = values[~np.isnan(values)]
     return len(values), float(values.mean()) if len(values) else np.nan
 
 

@@ -1,10 +1,11 @@
 """Small surveys with planted small cells, for the attacker tests (test helper).
 
-* **tryghed, unweighted**: six helhedsplan areas, almene and befolkning, two rounds, every
+* **tryghed, unweighted**: six helhedsplan areas, almene and befolkning, three rounds, every
   design weight 1 and no raking (so count x mean adds up across cells).  Planted: area HP04
   has 7 respondents in 2021 and HP02 8 in 2018 (the previous round of its small-area
   model's 2021 row); men without MENAPT background in helhedsplan 2021 are 6; almene
-  2021 has 5 respondents aged 65+; befolkning has few with MENAPT background.
+  2021 has 5 respondents aged 65+; befolkning has few with MENAPT background.  2021 is the
+  middle round: the trend across the rounds rests on it too.
 * **livsmestring**: 300 young people; planted: 6 boys with MENAPT background, every one of
   them lonely (the issue's "6 of 6 lonely").
 """
@@ -40,14 +41,14 @@ def _take(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame
 def tryghed_data(seed: int = 14) -> pd.DataFrame:
     """The unweighted tryghed survey with its planted small cells (module docstring)."""
     rng = np.random.default_rng(seed)
-    t = sk.datasets.load_demo().tryghed
+    t = sk.datasets.load_demo(rounds=(2018, 2021, 2024)).tryghed
     parts = []
     for (year, group, area), part in t.groupby(["year", "group", "area"], sort=True):
         if group == "helhedsplan" and area in AREAS:
-            keep = {("HP04", 2021): 7, ("HP02", 2018): 8}.get((area, year), 45)
+            keep = {("HP04", 2021): 7, ("HP02", 2018): 8}.get((area, year), 40)
             parts.append(_take(part, keep, rng))
     for (_, group), part in t[t["group"] != "helhedsplan"].groupby(["year", "group"]):
-        parts.append(_take(part, 160 if group == "almene" else 150, rng))
+        parts.append(_take(part, 160 if group == "almene" else 120, rng))
     data = pd.concat(parts)
     hp21 = (data["group"] == "helhedsplan") & (data["year"] == 2021)
     men = data.index[hp21 & (data["gender"] == "mand") & ~data["menapt"].astype(bool)]
