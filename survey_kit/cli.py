@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from rich.markup import escape
 
-from survey_kit.errors import SurveyKitError
+from survey_kit.errors import DisclosureError, SurveyKitError
 from survey_kit.io import read_data
 from survey_kit.respondents import Thresholds, ValidationLimitError, validate
 from survey_kit.scaffold import command as init_command
@@ -34,6 +34,8 @@ from survey_kit.spec import load_questionnaire
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.progress import Progress, Task, TaskID
+
+    from survey_kit.run.config import RunConfig
 
 PROG = "survey-kit"
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -86,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 problems found, 2 error,
-    130 Ctrl-C, 143 SIGTERM).
+    """Run the command line; returns the exit code (0 ok, 1 problems found (also: the
+    disclosure audit refuses to publish), 2 error, 130 Ctrl-C, 143 SIGTERM).
 
     Examples
     --------
@@ -106,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except RunStoppedError as exc:  # the run's summary is printed already
         print(f"{PROG}: {one_line(str(exc), 400)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except DisclosureError as exc:  # the audit found a hidden cell unprotected: not published
+        print(f"{PROG}: error: {one_line(str(exc), 400)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except (SurveyKitError, OSError) as exc:
         print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
@@ -228,7 +233,7 @@ register(Command("validate", "check a data file against a questionnaire spec",
                  _validate_arguments, _run_validate))
 
 
-def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
+def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Path:
     """One annual run with progress on stderr (rich); returns the output folder.
 
     Each step is a line with the time; long work (the area pages) shows a bar with its
@@ -240,18 +245,19 @@ def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
     from survey_kit.run.pipeline import run
 
     console = Console(stderr=True, quiet=quiet)
+    label = config.stem if isinstance(config, Path) else Path(str(config.source)).stem
     summaries: list[str] = []
     try:
         with _progress_display(console) as bars:
             start = time.perf_counter()
-            target = run(config, out=out, progress=_Shown(console, bars, config.stem),
+            target = run(config, out=out, progress=_Shown(console, bars, label),
                          summary=summaries.append)
     except ValidationLimitError as exc:
         print("\n".join(summaries), file=sys.stderr)
         raise RunStoppedError(f"{config}: the run stopped: {_first(exc)}; fix the data or the "
                          "spec, or raise the limits in [validation] of the configuration "
                          "(`survey-kit validate` writes every problem to a CSV)") from None
-    console.print(f"{config.stem}: done in {time.perf_counter() - start:.1f} s -> {target}",
+    console.print(f"{label}: done in {time.perf_counter() - start:.1f} s -> {target}",
                   highlight=False, markup=False)
     print("\n".join(summaries), file=sys.stderr)
     return target
@@ -345,17 +351,26 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default="reports/out",
                         help="folder for the results of both surveys (default: reports/out)")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.add_argument("--rounds", type=int, choices=(2, 3), default=2,
+                        help="rounds of the tryghedsmåling demo: 2 (2018, 2021; default) or 3 "
+                             "(also 2024, to see a year with a trend)")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
     """The whole annual run on the bundled synthetic data, for both surveys."""
+    import dataclasses
     from importlib import resources
+
+    from survey_kit.run.config import DEMO_ROUNDS, load_config
 
     configs = resources.files("survey_kit.run") / "configs"
     out = Path(args.out)
     for name in ("tryghedsmaaling", "livsmestring"):
         with resources.as_file(configs / f"{name}.toml") as path:
-            target = _run_pipeline(path, out / name, args.quiet)
+            cfg = load_config(path)
+            if cfg.year:
+                cfg = dataclasses.replace(cfg, demo_rounds=DEMO_ROUNDS[args.rounds - 2])
+            target = _run_pipeline(cfg, out / name, args.quiet)
         print(target)
     return EXIT_OK
 

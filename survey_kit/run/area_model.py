@@ -41,6 +41,9 @@ from survey_kit.small_area import fay_herriot, smooth_variances
 #: Prasad-Rao MSE too small (coverage 89 % instead of 95 %).
 DEFAULT_COVARIATES: tuple[str, ...] = ("menapt=True", "age_group=18-29", "age_group=65+")
 
+#: Fewer areas with a usable direct estimate than this: no model (a note says so).
+MIN_AREAS = 3
+
 #: Columns of the small-area table, in order.
 SMALL_AREA_COLUMNS: tuple[str, ...] = (
     "variable", "area", "year", "direct", "direct_se", "df", "n", "var_smoothed", "eblup",
@@ -147,19 +150,29 @@ def _fit_one(inputs: _Inputs, s: SmallAreaSettings) -> pd.DataFrame:
     """Smoothed variances and the Fay-Herriot fit for one variable and round."""
     direct = inputs.direct.assign(usable=lambda t: (t["df"] >= 1) & np.isfinite(t["se"])
                                   & (t["se"] > 0))
-    smoothed = smooth_variances(direct.loc[direct["usable"]], s.variance, by=[])
+    method, notes = s.variance, []
+    try:
+        smoothed = smooth_variances(direct.loc[direct["usable"]], method, by=[])
+    except SmallAreaError as exc:  # e.g. equal weights: no design effect to pool
+        method = "raw"
+        notes.append(f"variance smoothing {s.variance!r} not possible ({exc}); raw variances")
+        smoothed = smooth_variances(direct.loc[direct["usable"]], method, by=[])
     direct["var_smoothed"] = smoothed["var_smoothed"].reindex(direct.index)
-    table, terms, notes = _design_matrix(_Inputs(direct, inputs.shares, inputs.previous),
-                                         s.covariates)
+    table, terms, more = _design_matrix(_Inputs(direct, inputs.shares, inputs.previous),
+                                        s.covariates)
+    notes += more
     formula = "~ " + (" + ".join(terms) if terms else "1")
     model_input = table.assign(estimate=table["estimate"].where(table["usable"]),
                                var_smoothed=table["var_smoothed"].where(table["usable"]))
+    if int(table["usable"].sum()) < MIN_AREAS:
+        return _no_model(table, s, f"fewer than {MIN_AREAS} areas with a usable direct "
+                         "estimate: no small-area model")
     try:
         fit = fay_herriot(model_input, formula, vardir="var_smoothed", area="area",
                           method=s.method)
     except SmallAreaError as exc:
         if not terms:
-            raise
+            return _no_model(table, s, f"no small-area model ({exc})")
         notes.append(f"model with covariates failed ({exc}); intercept only")
         formula = "~ 1"
         fit = fay_herriot(model_input, formula, vardir="var_smoothed", area="area",
@@ -167,9 +180,17 @@ def _fit_one(inputs: _Inputs, s: SmallAreaSettings) -> pd.DataFrame:
     out = fit.to_frame().merge(table[["area", "estimate", "se", "df", "n", "var_smoothed"]],
                                on="area", how="left")
     return out.assign(direct=out["estimate"], direct_se=out["se"], method=s.method,
-                      variance_method=s.variance, formula=formula,
+                      variance_method=method, formula=formula,
                       model_variance=fit.model_variance,
                       note="; ".join([*notes, *([fit.note] if fit.note else [])]))
+
+
+def _no_model(table: pd.DataFrame, s: SmallAreaSettings, note: str) -> pd.DataFrame:
+    """The rows of a variable and round without a model: direct figures only, and why."""
+    return table.assign(direct=table["estimate"], direct_se=table["se"], eblup=np.nan,
+                        rmse=np.nan, gamma=np.nan, synthetic=np.nan, in_model=False,
+                        method=s.method, variance_method=s.variance, formula="",
+                        model_variance=np.nan, note=note)
 
 
 def small_area_table(estimates: pd.DataFrame, unit: str, year: str, areas: Sequence[object],

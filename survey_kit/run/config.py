@@ -125,6 +125,9 @@ class RunConfig:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo_margins: bool = False
     small_area: SmallAreaConfig = field(default_factory=SmallAreaConfig)
+    protection_share: float = 0.10
+    """``[report] protection_share``: a hidden cell's share must not be pinned to within this
+    many points either way by the published figures (the disclosure audit)."""
     base: Path | None = None
     """The folder relative paths are read from (the configuration file's)."""
     questionnaire_file: Path | None = None
@@ -137,6 +140,9 @@ class RunConfig:
     """``[labels]`` as written in this configuration (before the bundled text defaults)."""
     date: str | None = None
     """``[report] date``: the date the reports carry (ISO); None: the day of the run."""
+    demo_rounds: tuple[int, ...] = (2018, 2021)
+    """``[data] demo_rounds``: the rounds the demo data hold (``survey-kit demo --rounds
+    3`` adds 2024)."""
     area_group: str | None = None
     """``[comparison] area_group``: the column (kommune or region) the index of the area
     pages groups the areas by; None: one list."""
@@ -177,13 +183,13 @@ class RunConfig:
 
 KEYS: dict[str, tuple[str, ...]] = {
     "run": ("name", "survey", "questionnaire", "output"),
-    "data": ("demo", "files", "year", "id_column"),
+    "data": ("demo", "demo_rounds", "files", "year", "id_column"),
     "design": ("weight", "strata", "psu", "fpc", "lonely_psu"),
     "weighting": ("margins", "by", "method", "calfun", "bounds", "trim_upper"),
     "comparison": ("group", "group_from", "groups", "focus", "year", "area", "area_group",
                    "subgroups", "crossings"),
-    "report": ("suppression_threshold", "level", "adjust", "low_threshold",
-               "low_min_dimensions", "date"),
+    "report": ("suppression_threshold", "protection_share", "level", "adjust",
+               "low_threshold", "low_min_dimensions", "date"),
     "validation": ("max_blank_share", "max_reject_share"),
     "small_area": ("enabled", "method", "variance", "covariates", "area_margins", "min_df",
                    "max_cv"),
@@ -260,6 +266,20 @@ def _weighting(weighting: Mapping[str, Any], where: str) -> tuple[str, str]:
     return method, calfun
 
 
+DEMO_ROUNDS: tuple[tuple[int, ...], ...] = ((2018, 2021), (2018, 2021, 2024))
+"""The rounds the demo data can hold."""
+
+
+def _demo_rounds(data: Mapping[str, Any]) -> tuple[int, ...]:
+    """``[data] demo_rounds``: 2018 and 2021 (default), or 2018, 2021 and 2024."""
+    value = get(data, "demo_rounds", "[data]", list, list(DEMO_ROUNDS[0]))
+    rounds = tuple(value)
+    if rounds not in DEMO_ROUNDS:
+        raise ConfigError(f"[data]: key 'demo_rounds' must be one of "
+                          f"{' or '.join(str(list(r)) for r in DEMO_ROUNDS)}, found {value!r}")
+    return rounds
+
+
 def _report_date(report: Mapping[str, Any], where: str) -> str | None:
     """``[report] date`` as an ISO date (a TOML date or a text), or None."""
     text = get(report, "date", where, (str, dt.date), None)
@@ -298,6 +318,10 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         raise ConfigError(
             f"[report]: key 'suppression_threshold' must be at least 5, found {threshold}"
         )
+    protection = share(report, "protection_share", "[report]", 0.10)
+    if not protection < 0.5:
+        raise ConfigError(
+            f"[report]: key 'protection_share' must be below 0.5, found {protection:g}")
     level = float(get(report, "level", "[report]", (int, float), 0.95))
     if not 0.5 < level < 1:
         raise ConfigError(f"[report]: key 'level' must be between 0.5 and 1, found {level}")
@@ -333,6 +357,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         demo=demo,
         default_year=get(data, "year", "[data]", int, None),
         id_column=get(data, "id_column", "[data]", str, "resp_id"),
+        demo_rounds=_demo_rounds(data),
         output=resolve(base, get(run, "output", "[run]", str, "out")),
         weight=optional_str(design, "weight", "[design]"),
         strata=optional_str(design, "strata", "[design]"),
@@ -359,6 +384,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         labels=with_defaults(own_labels, survey, bundled=questionnaire in bundled_names()),
         demo_margins=margins == "demo",
         small_area=_small_area(section(raw, "small_area", KEYS["small_area"]), base),
+        protection_share=protection,
         base=base,
         questionnaire_file=questionnaire_file(questionnaire, base),
         weighting_method=method,
