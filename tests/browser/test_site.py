@@ -162,7 +162,7 @@ def _axe(page: Any, source: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_axe_finds_no_serious_violation(visit: Any, site: Site, axe_source: str,
+def test_axe_finds_no_serious_violation(axe_source: str, visit: Any, site: Site,
                                         width: int) -> None:
     v = visit(width, bypass_csp=True)  # the index allows only its own script
     areas = sorted(p for p in site.areas.glob("*.html") if p.name != "index.html")
