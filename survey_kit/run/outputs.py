@@ -30,6 +30,7 @@ from survey_kit.report import (
 )
 from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
+from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, tablesets, wording
 from survey_kit.run.analysis import UNIT
@@ -125,6 +126,8 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
+        small_area=wording.area_small_area(result, area, shown[shown[UNIT] == area]),
+        rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 
 
