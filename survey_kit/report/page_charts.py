@@ -251,29 +251,38 @@ def _handle(colour: str, marker: str, label: str, filled: bool = True) -> Line2D
 
 
 def _legend(fig: Figure, chart: PageChart, font: float) -> None:
-    """Series (colour and shape) and, where some are open, what filled and open mean."""
-    handles = []
-    if chart.kind != "trend":
-        handles = [_handle(OKABE_ITO[k % len(OKABE_ITO)], MARKERS[k % len(MARKERS)], name)
-                   for k, name in enumerate(chart.series)]
-    if chart.open_label:
-        colour = OKABE_ITO[0] if chart.kind == "trend" else "#404040"
-        handles += [_handle(colour, "o", chart.filled_label),
-                    _handle(colour, "o", chart.open_label, filled=False)]
-    if len(handles) > 1:
-        ncol = legend_columns([str(h.get_label()) for h in handles], 4.8, font - 1)
-        fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
-                   fontsize=font - 1)
+    """The series (colour and shape) under the chart."""
+    if chart.kind == "trend" or len(chart.series) < 2:
+        return
+    handles = [_handle(OKABE_ITO[k % len(OKABE_ITO)], MARKERS[k % len(MARKERS)], name)
+               for k, name in enumerate(chart.series)]
+    ncol = legend_columns([str(h.get_label()) for h in handles], 5.2, font - 1)
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
+               fontsize=font - 1)
 
 
-def draw_dots(chart: PageChart, width: float = 4.8, font: float = 11.0) -> Figure:
+def key_line(chart: PageChart) -> str:
+    """What filled and open markers mean, one line over the plot ("" when all are filled).
+
+    Examples
+    --------
+    >>> key_line(PageChart("differences", "", (), (), (), (-1, 1), "", "", "",
+    ...                    "Kan skyldes tilfældigheder", "Reel forskel"))
+    '● Reel forskel    ○ Kan skyldes tilfældigheder'
+    """
+    if not chart.open_label:
+        return ""
+    return f"● {chart.filled_label}    ○ {chart.open_label}"
+
+
+def draw_dots(chart: PageChart, width: float = 5.2, font: float = 12.0) -> Figure:
     """A horizontal dot chart: one line per row, one marker per series, interval bars; a zero
     line and arrows at the edge for a difference chart."""
     rows, k = chart.rows, len(chart.series)
-    pitch = sum(max(0.19 * len(_wrap(display_label(r), LABEL_CHARS)), 0.12 * k + 0.1)
+    pitch = sum(max(0.21 * len(_wrap(display_label(r), LABEL_CHARS)), 0.12 * k + 0.1)
                 for r in rows)
-    legend = len(chart.series) + (2 if chart.open_label else 0)
-    height = 1.1 + pitch + 0.22 * math.ceil(legend / 2)
+    legend = len(chart.series) if k > 1 else 0
+    height = 1.3 + pitch + 0.22 * math.ceil(legend / 2)
     fig = _canvas(width, height)
     ax = fig.add_subplot()
     lo, hi = chart.limits
@@ -304,17 +313,18 @@ def draw_dots(chart: PageChart, width: float = 4.8, font: float = 11.0) -> Figur
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(chart.axis_label, fontsize=font)
+    ax.set_title(key_line(chart), loc="left", fontsize=font - 1)
     fig.suptitle(chart.title, x=0.02, ha="left", fontsize=font + 1, fontweight="bold")
     _legend(fig, chart, font)
     return fig
 
 
-def draw_trend(chart: PageChart, width: float = 4.8, font: float = 10.0) -> Figure:
+def draw_trend(chart: PageChart, width: float = 5.2, font: float = 11.0) -> Figure:
     """Small panels, one per row (score), of the area's figures across the rounds."""
     n = len(chart.rows)
     ncol = min(3, n)
     nrow = math.ceil(n / ncol)
-    fig = _canvas(width, 1.0 + 1.7 * nrow)
+    fig = _canvas(width, 0.9 + 1.5 * nrow)
     axes = fig.subplots(nrow, ncol, sharey=True, squeeze=False)
     xs = list(dict.fromkeys(m.x for m in chart.marks))
     for i, ax in enumerate(axes.flat):
@@ -339,7 +349,8 @@ def draw_trend(chart: PageChart, width: float = 4.8, font: float = 10.0) -> Figu
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     fig.suptitle(chart.title, x=0.02, ha="left", fontsize=font + 1, fontweight="bold")
-    _legend(fig, chart, font)
+    if chart.open_label:
+        fig.supxlabel(key_line(chart), fontsize=font - 1)
     return fig
 
 

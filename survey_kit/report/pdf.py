@@ -131,8 +131,12 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
     def other_width(first_col: float) -> float:
         return (CONTENT_WIDTH - 12 - first_col) / max(1, ncol - 1)
 
-    # Make the longest header word fit: first narrow the label column, then use a smaller font.
-    while not _words_fit(heads, head_style, other_width(first) - 12) and first > 3.4 * cm:
+    # Make the longest header word fit: first narrow the label column (never below its own
+    # longest word), then use a smaller font.
+    words = [w for r in block.rows for w in r[0].split()]
+    narrowest = max([3.4 * cm, *(pdfmetrics.stringWidth(w, FONT_BOLD, 9.5) + 14 for w in words)])
+    while not _words_fit(heads, head_style, other_width(first) - 12) \
+            and first - 0.2 * cm >= narrowest:
         first -= 0.2 * cm
     size = head_style.fontSize
     while not _words_fit(heads, head_style, other_width(first) - 12) and size > 7.5:
@@ -158,7 +162,7 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
 
 
 FIGURE_WIDTH = 13 * cm
-FIGURE_HEIGHT = 12 * cm
+FIGURE_HEIGHT = 11 * cm
 """Largest size of a chart on the page (its aspect ratio kept)."""
 
 

@@ -120,7 +120,7 @@ def page_charts(data: AreaSummaryInput) -> tuple[PageChart, ...]:
     rounds of the area), the trend (three rounds or more), the differences, the changes."""
     now = data.round_keys[-1]
     groups = [(g.id, g.label) for g in data.comparison_groups]
-    names = {(VS_GROUP, g.id): f"Forskel til {lower_first(g.label)} {now}"
+    names = {(VS_GROUP, g.id): f"Forskel til {lower_first(g.label)}"
              for g in data.comparison_groups}
     names.update({(CHANGE, r): f"Ændring siden {r}" for r in reversed(data.round_keys[:-1])})
     several = len(data.round_keys) >= 3
