@@ -119,3 +119,41 @@ def test_model_figures_are_said_to_draw_on_similar_areas(demo: DemoPages) -> Non
                 assert "Tallet bygger også på lignende områder." in page.sections[v.label]
                 assert not math.isnan(data.figures[(v.id, now)].value)
         assert "Fay-Herriot" in page.sections["Om undersøgelsen"]
+
+
+def test_suppressed_cells_show_nothing(demo: DemoPages) -> None:
+    """With a threshold above HP49's 2018 count, its 2018 cells are hidden: no number, no
+    model estimate, no interval, no statement and no chart mark rests on them."""
+    from survey_kit.disclosure import SuppressionRule, protect
+    from survey_kit.run import outputs, tablesets
+
+    result = demo.result
+    sets = dict(tablesets.area_sets(result))
+    (sup,) = protect([sets["HP49"]], SuppressionRule(min_n=56))
+    data = outputs._area_input(result, "HP49", ["almene", "befolkning"], (2018, 2021),
+                               demo.pages["HP49"].variables, "2026-11-30", sup)
+    hidden = {v for (v, r), f in data.figures.items() if r == "2018" and f.basis == "suppressed"}
+    assert len(hidden) == 13
+    raw = result.analysis.area_estimates
+    raw = raw[(raw["unit"] == "HP49") & (raw["year"] == 2018)].set_index("variable")
+    small = result.analysis.small_area
+    small = small[(small["area"] == "HP49") & (small["year"] == 2018)].set_index("variable")
+    html = render_html(build_area_document(data), images=False)
+    page = parse_page(html)
+    header = page.rows[0]
+    for v in data.variables:
+        row = next(r for r in page.rows if r[0] == v.label)
+        assert row[header.index("HP49 2018")] == "For få svar"
+        assert not any(s.stated for s in data.statements
+                       if s.variable == v.id and s.compared_with == "2018")
+        shown = {fmt(raw.loc[v.id, c]) for c in ("estimate", "ci_low", "ci_high")}
+        shown |= {fmt(small.loc[v.id, "eblup"])}
+        segment = next(x for x in " ".join(page.alts).split(". ") if x.startswith(v.label)) \
+            if v.kind == "score" else ""
+        assert "HP49 2018" not in segment
+        assert not shown & set(re.findall(r"\d+,\d", page.sections[v.label] + segment))
+    assert "I 2018 svarede" not in html
+
+
+def fmt(x: float) -> str:
+    return f"{x * 100:.1f}".replace(".", ",")
