@@ -230,9 +230,10 @@ def difference_chart(title: str, statements: Sequence[TestedStatement],
     unit = ("point" if all(v.kind == "score" for v in variables) else "procentpoint"
             if all(v.kind == "share" for v in variables) else "point og procentpoint")
     alt = f"Diagram: {title}, i {unit} med usikkerhed. " + " ".join(said)
-    caption = (f"{title}. Prikken er forskellen, stregen usikkerheden. En udfyldt prik er en "
-               "reel forskel: stregen rører ikke den lodrette nul-linje. En pil betyder, at "
-               f"stregen fortsætter uden for figuren. {family_note}")
+    clipped = any(x < -limit or x > limit for m in marks for x in (m.low, m.high))
+    caption = (f"{title}. Prikken er forskellen, stregen usikkerheden. Udfyldt prik: en reel "
+               f"forskel; stregen rører ikke nul-linjen ({family_note})."
+               + (" En pil: stregen fortsætter uden for figuren." if clipped else ""))
     return PageChart("differences", title, tuple(rows), series, tuple(marks), (-limit, limit),
                      f"Forskel i {unit}", alt, caption,
                      open_label="Kan skyldes tilfældigheder", filled_label="Reel forskel")

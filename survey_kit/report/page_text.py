@@ -213,6 +213,20 @@ def family_sentence(area: str, family_size: int, alpha: float, method: str) -> s
             f"højde for det ({adjust_text([method])}).")
 
 
+def tested_with(alpha: float, family_size: int, method: str) -> str:
+    """The test, level and family in a few words, for a chart's caption.
+
+    Examples
+    --------
+    >>> tested_with(0.05, 39, "bonferroni")
+    't-test på 5\xa0%-niveau med Bonferroni-korrektion for 39 sammenligninger'
+    """
+    level = f"t-test på {fmt_pct(alpha, 0 if alpha * 100 >= 1 else 1)}-niveau"
+    if family_size <= 1:
+        return level
+    return f"{level} med {adjust_text([method])} for {family_size} sammenligninger"
+
+
 __all__ = [
     "MODEL_CLAIM",
     "UNCERTAIN_CLAIM",
@@ -223,4 +237,5 @@ __all__ = [
     "half_width",
     "level_statement",
     "not_stated_text",
+    "tested_with",
 ]

@@ -162,7 +162,7 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
 
 
 FIGURE_WIDTH = 13 * cm
-FIGURE_HEIGHT = 11 * cm
+FIGURE_HEIGHT = 9.5 * cm
 """Largest size of a chart on the page (its aspect ratio kept)."""
 
 

@@ -46,6 +46,7 @@ from survey_kit.report.page_text import (
     family_sentence,
     level_statement,
     not_stated_text,
+    tested_with,
 )
 from survey_kit.report.pdf import render_pdf, write_document
 from survey_kit.report.prose import (
@@ -124,7 +125,7 @@ def page_charts(data: AreaSummaryInput) -> tuple[PageChart, ...]:
              for g in data.comparison_groups}
     names.update({(CHANGE, r): f"Ændring siden {r}" for r in reversed(data.round_keys[:-1])})
     several = len(data.round_keys) >= 3
-    note = _family_note(data)
+    note = tested_with(data.alpha, data.family_size, data.page_adjust_method)
     scores = [v for v in data.variables if v.kind == "score"]
     shares = [v for v in data.variables if v.kind == "share"]
     charts = [
