@@ -131,7 +131,7 @@ def page_rule_paragraph(min_df: float, max_cv: float) -> str:
 def area_method_paragraphs(data: AreaSummaryInput) -> tuple[str, ...]:
     """The method note of an area page: the survey, the scores, the test with its family,
     the page rule (when the page uses it) and the suppression."""
-    size = data.family_size
+    size = data.family_size if any(s.stated for s in data.statements) else 0
     family = f"alle {size} sammenligninger for {data.area_name}" if size > 1 else ""
     base = method_paragraphs(
         data.survey_name, data.population, data.alpha, data.min_n, data.page_adjust_method,

@@ -44,6 +44,7 @@ from survey_kit.report.page_text import (
     change_text,
     difference_text,
     family_sentence,
+    half_width,
     level_statement,
     not_stated_text,
     tested_with,
@@ -57,7 +58,15 @@ from survey_kit.report.prose import (
 )
 from survey_kit.report.shown import MISSING, MODEL, SUPPRESSED, TOO_UNCERTAIN, UNCERTAIN
 from survey_kit.report.statements import CHANGE, VS_GROUP, TestedStatement
-from survey_kit.report.text import CHANCE, REAL, lower_first, value_text
+from survey_kit.report.text import (
+    CHANCE,
+    REAL,
+    UNCERTAINTY,
+    Statement,
+    lower_first,
+    value_phrase,
+    value_text,
+)
 
 
 def _respondents(data: AreaSummaryInput) -> list[tuple[str, int]]:
@@ -209,7 +218,21 @@ def _key_points(data: AreaSummaryInput) -> tuple[list[str], set[str]]:
                       "skyldes tilfældigheder.")
         claims.add(CHANCE)
     points += _model_points(data)
-    return points, claims
+    headline = _headline(data)
+    return ([headline.text] if headline else []) + points, claims | (
+        set(headline.claims) if headline else set())
+
+
+def _headline(data: AreaSummaryInput) -> Statement | None:
+    """The overall index in the latest round, as the first key point (when shown)."""
+    now = data.round_keys[-1]
+    v = next((v for v in data.variables if v.id == "index"), None)
+    fig = data.figures.get((v.id, now)) if v is not None else None
+    if v is None or fig is None or not fig.shown:
+        return None
+    return Statement(f"I {now} var resultatet for {lower_first(v.label)} i {data.area_name} "
+                     f"{value_phrase(v, fig.value)}. Usikkerheden er omkring "
+                     f"{half_width(v, fig)}.", frozenset({UNCERTAINTY}))
 
 
 def _model_points(data: AreaSummaryInput) -> list[str]:
