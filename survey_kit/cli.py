@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ from survey_kit.io import read_data
 from survey_kit.respondents import Thresholds, ValidationLimitError, validate
 from survey_kit.scaffold import command as init_command
 from survey_kit.spec import load_questionnaire
+
+if TYPE_CHECKING:
+    from survey_kit.run.config import RunConfig
 
 PROG = "survey-kit"
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -222,7 +226,7 @@ register(Command("validate", "check a data file against a questionnaire spec",
                  _validate_arguments, _run_validate))
 
 
-def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
+def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Path:
     """One annual run with progress on stderr (rich); returns the output folder.
 
     The summary of the data (rows per file, cells blanked, rows rejected, top reasons) is
@@ -232,7 +236,7 @@ def _run_pipeline(config: Path, out: Path | None, quiet: bool) -> Path:
     from survey_kit.run.pipeline import run
 
     console = Console(stderr=True, quiet=quiet)
-    label = config.stem
+    label = config.stem if isinstance(config, Path) else Path(str(config.source)).stem
     summaries: list[str] = []
     try:
         with console.status(f"{label}: starting") as status:
@@ -283,17 +287,26 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default="reports/out",
                         help="folder for the results of both surveys (default: reports/out)")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.add_argument("--rounds", type=int, choices=(2, 3), default=2,
+                        help="rounds of the tryghedsmåling demo: 2 (2018, 2021; default) or 3 "
+                             "(also 2024, to see a year with a trend)")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
     """The whole annual run on the bundled synthetic data, for both surveys."""
+    import dataclasses
     from importlib import resources
+
+    from survey_kit.run.config import DEMO_ROUNDS, load_config
 
     configs = resources.files("survey_kit.run") / "configs"
     out = Path(args.out)
     for name in ("tryghedsmaaling", "livsmestring"):
         with resources.as_file(configs / f"{name}.toml") as path:
-            target = _run_pipeline(path, out / name, args.quiet)
+            cfg = load_config(path)
+            if cfg.year:
+                cfg = dataclasses.replace(cfg, demo_rounds=DEMO_ROUNDS[args.rounds - 2])
+            target = _run_pipeline(cfg, out / name, args.quiet)
         print(target)
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from survey_kit.compare import compare, did
+from survey_kit.compare import compare, did, trend
 from survey_kit.design.design import Design
 from survey_kit.run import area_model, areas
 from survey_kit.run.config import RunConfig
@@ -31,6 +31,9 @@ SUBGROUPS = "subgroups"
 """``family`` of the contrasts between the levels of a subgroup breakdown."""
 RELATIVE = "relative"
 """``family`` of the relative development (difference in differences) of the focus group."""
+TREND = "trend"
+"""``family`` of the linear trend across all rounds within each group (three rounds or more):
+``difference`` is the slope per year, ``group_a``/``group_b`` the last and first round."""
 
 BreakdownColumns = tuple[str, ...]
 """The columns of one subgroup breakdown: ``("gender",)`` or a crossing ``("gender",
@@ -120,8 +123,9 @@ def breakdowns(cfg: RunConfig) -> list[BreakdownColumns]:
 
 def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataFrame:
     """Per breakdown (the total, each subgroup, each crossing): the groups within each round,
-    the change within each group, and the subgroup levels within each group and round;
-    relative development for the totals.  One multiplicity family per call and variable."""
+    the change within each group (every pair of rounds) and, with three rounds or more, the
+    linear trend; the subgroup levels within each group and round; relative development for
+    the totals.  One multiplicity family per call and variable."""
     names, group, year = variables.all, cfg.group, cfg.year
     out: list[pd.DataFrame] = []
 
@@ -136,6 +140,10 @@ def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataF
             add(GROUPS, cols, between=group, by=[c for c in (year, *cols) if c] or None)
         if year:
             add(CHANGE, cols, between=year, by=[c for c in (group, *cols) if c] or None)
+        if year and len(_levels(design, year)) >= 3:
+            table = trend(design, names, time=year, by=[c for c in (group, *cols) if c] or None,
+                          adjust=cfg.adjust, level=cfg.level, family="variable").to_frame()
+            out.append(_tag(table, TREND, cols))
         if cols:
             add(SUBGROUPS, cols, between=list(cols) if len(cols) > 1 else cols[0],
                 by=[c for c in (group, year) if c] or None)

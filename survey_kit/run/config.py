@@ -137,6 +137,9 @@ class RunConfig:
     """``[labels]`` as written in this configuration (before the bundled text defaults)."""
     date: str | None = None
     """``[report] date``: the date the reports carry (ISO); None: the day of the run."""
+    demo_rounds: tuple[int, ...] = (2018, 2021)
+    """``[data] demo_rounds``: the rounds the demo data hold (``survey-kit demo --rounds
+    3`` adds 2024)."""
 
     def label(self, column: str, value: object) -> str:
         """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
@@ -174,7 +177,7 @@ class RunConfig:
 
 KEYS: dict[str, tuple[str, ...]] = {
     "run": ("name", "survey", "questionnaire", "output"),
-    "data": ("demo", "files", "year", "id_column"),
+    "data": ("demo", "demo_rounds", "files", "year", "id_column"),
     "design": ("weight", "strata", "psu", "fpc", "lonely_psu"),
     "weighting": ("margins", "by", "method", "calfun", "bounds", "trim_upper"),
     "comparison": ("group", "group_from", "groups", "focus", "year", "area", "subgroups",
@@ -257,6 +260,20 @@ def _weighting(weighting: Mapping[str, Any], where: str) -> tuple[str, str]:
     return method, calfun
 
 
+DEMO_ROUNDS: tuple[tuple[int, ...], ...] = ((2018, 2021), (2018, 2021, 2024))
+"""The rounds the demo data can hold."""
+
+
+def _demo_rounds(data: Mapping[str, Any]) -> tuple[int, ...]:
+    """``[data] demo_rounds``: 2018 and 2021 (default), or 2018, 2021 and 2024."""
+    value = get(data, "demo_rounds", "[data]", list, list(DEMO_ROUNDS[0]))
+    rounds = tuple(value)
+    if rounds not in DEMO_ROUNDS:
+        raise ConfigError(f"[data]: key 'demo_rounds' must be one of "
+                          f"{' or '.join(str(list(r)) for r in DEMO_ROUNDS)}, found {value!r}")
+    return rounds
+
+
 def _report_date(report: Mapping[str, Any], where: str) -> str | None:
     """``[report] date`` as an ISO date (a TOML date or a text), or None."""
     text = get(report, "date", where, (str, dt.date), None)
@@ -327,6 +344,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         demo=demo,
         default_year=get(data, "year", "[data]", int, None),
         id_column=get(data, "id_column", "[data]", str, "resp_id"),
+        demo_rounds=_demo_rounds(data),
         output=resolve(base, get(run, "output", "[run]", str, "out")),
         weight=optional_str(design, "weight", "[design]"),
         strata=optional_str(design, "strata", "[design]"),

@@ -53,7 +53,7 @@ def demo_data(cfg: RunConfig, demo: Demo | None = None) -> Demo:
     population in a simulation study), else :func:`survey_kit.datasets.load_demo`."""
     from survey_kit.datasets import load_demo
 
-    return load_demo() if demo is None else demo
+    return load_demo(rounds=cfg.demo_rounds) if demo is None else demo
 
 
 def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None,
