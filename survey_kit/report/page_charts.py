@@ -14,16 +14,18 @@ figures).  Danish labels, decimal comma, Okabe-Ito colours with a marker shape p
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from survey_kit.report.charts import MARKERS, OKABE_ITO, figure_png, legend_columns
+from survey_kit.report.charts import MARKERS, OKABE_ITO, RC, legend_columns
 from survey_kit.report.escape import display_label, fmt_dec, join_danish
 from survey_kit.report.inputs import VariableInfo
 from survey_kit.report.shown import MODEL, ShownFigure
@@ -67,9 +69,14 @@ class PageChart:
     filled_label: str = ""
 
     def png(self) -> bytes:
-        """The chart drawn as PNG bytes (150 dpi)."""
+        """The chart drawn as PNG bytes (150 dpi; the constrained layout keeps every label
+        inside the figure, so it is drawn once, without a tight bounding box)."""
         fig = draw_trend(self) if self.kind == "trend" else draw_dots(self)
-        return figure_png(fig, dpi=150)
+        buf = io.BytesIO()
+        with matplotlib.rc_context(RC):
+            fig.savefig(buf, format="png", dpi=150, metadata={"Software": None},
+                        pil_kwargs={"compress_level": 2})
+        return buf.getvalue()
 
 
 def _label(v: VariableInfo, model: bool = False) -> str:
@@ -314,7 +321,7 @@ def draw_dots(chart: PageChart, width: float = 5.2, font: float = 12.0) -> Figur
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(chart.axis_label, fontsize=font)
-    ax.set_title(key_line(chart), loc="left", fontsize=font - 1)
+    ax.set_title(key_line(chart), loc="right", fontsize=font - 1)  # ends at the plot's edge
     fig.suptitle(chart.title, x=0.02, ha="left", fontsize=font + 1, fontweight="bold")
     _legend(fig, chart, font)
     return fig
