@@ -157,3 +157,28 @@ def test_suppressed_cells_show_nothing(demo: DemoPages) -> None:
 
 def fmt(x: float) -> str:
     return f"{x * 100:.1f}".replace(".", ",")
+
+
+def test_difference_chart_draws_its_marks(demo: DemoPages) -> None:
+    """The drawing shows what the chart data says: filled markers for the real differences, a
+    zero line, intervals cut at the axis with an arrow where they run off it."""
+    from matplotlib.colors import to_hex
+
+    from survey_kit.report.page_charts import Mark, PageChart, draw_dots
+
+    chart = next(c for c in page_charts(demo.pages["HP19"]) if c.kind == "differences")
+    ax = draw_dots(chart).axes[0]
+    markers = [ln for ln in ax.lines if ln.get_marker() not in ("None", "<", ">")
+               and len(ln.get_xdata()) == 1]
+    filled = [to_hex(ln.get_markerfacecolor()) != "#ffffff" for ln in markers]
+    assert len(markers) == len(chart.marks)
+    assert sum(filled) == sum(m.filled for m in chart.marks) > 0
+    assert any(list(ln.get_xdata()) == [0, 0] for ln in ax.lines)  # the zero line
+    assert ax.get_xlim() == chart.limits
+    wide = PageChart("differences", "T", ("A",), ("S",), (Mark("A", "S", 2.0, -150.0, 154.0,
+                     filled=False),), (-20.0, 20.0), "x", "alt", "cap", "åben", "fyldt")
+    ax = draw_dots(wide).axes[0]
+    assert sorted(ln.get_marker() for ln in ax.lines if ln.get_marker() in ("<", ">")) \
+        == ["<", ">"]
+    bars = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_marker() == "None"]
+    assert any(list(ln.get_xdata()) == [-20.0, 20.0] for ln in bars)
