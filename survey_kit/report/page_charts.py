@@ -170,7 +170,7 @@ def values_chart(area: str, rounds: Sequence[str], variables: Sequence[VariableI
     return PageChart("values", title, tuple(rows), series, tuple(marks), limits,
                      "Score fra 0 til 100", alt, caption,
                      open_label="Bygger også på lignende områder" if has_open else "",
-                     filled_label="Områdets egne svar" if has_open else "")
+                     filled_label="Bygger kun på egne svar" if has_open else "")
 
 
 def trend_chart(area: str, rounds: Sequence[str], variables: Sequence[VariableInfo],
@@ -204,7 +204,7 @@ def trend_chart(area: str, rounds: Sequence[str], variables: Sequence[VariableIn
     return PageChart("trend", title, tuple(rows), (area,), tuple(marks), limits,
                      "Score fra 0 til 100", alt, caption,
                      open_label="Bygger også på lignende områder" if has_open else "",
-                     filled_label="Områdets egne svar" if has_open else "")
+                     filled_label="Bygger kun på egne svar" if has_open else "")
 
 
 def difference_chart(title: str, statements: Sequence[TestedStatement],
@@ -322,7 +322,8 @@ def draw_dots(chart: PageChart, width: float = 5.2, font: float = 12.0) -> Figur
         ax.spines[side].set_visible(False)
     ax.set_xlabel(chart.axis_label, fontsize=font)
     ax.set_title(key_line(chart), loc="right", fontsize=font - 1)  # ends at the plot's edge
-    fig.suptitle(chart.title, x=0.02, ha="left", fontsize=font + 1, fontweight="bold")
+    fig.suptitle(_title(chart.title, width, font + 1), x=0.02, ha="left", fontsize=font + 1,
+                 fontweight="bold")
     _legend(fig, chart, font)
     return fig
 
@@ -356,10 +357,16 @@ def draw_trend(chart: PageChart, width: float = 5.2, font: float = 11.0) -> Figu
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.suptitle(chart.title, x=0.02, ha="left", fontsize=font + 1, fontweight="bold")
+    fig.suptitle(_title(chart.title, width, font + 1), x=0.02, ha="left", fontsize=font + 1,
+                 fontweight="bold")
     if chart.open_label:
         fig.supxlabel(key_line(chart), fontsize=font - 1)
     return fig
+
+
+def _title(text: str, width: float, font: float) -> str:
+    """A bold title wrapped to the figure's width (``width`` inches, ``font`` points)."""
+    return "\n".join(_wrap(text, int(width * 72 / (font * 0.66))))
 
 
 def _wrap(text: str, width: int) -> list[str]:
