@@ -68,6 +68,8 @@ class TestedStatement:
         Whether the page states it; ``reason`` says why not.
     """
 
+    __test__ = False  # not a pytest test class
+
     variable: str
     kind: str
     compared_with: str
