@@ -14,6 +14,7 @@ from demo_pages import DemoPages, demo_pages, parse_page
 from page_checks import check_demo_pages
 
 from survey_kit.report.document import render_html
+from survey_kit.report.escape import fmt_dec
 from survey_kit.report.resident import build_area_document, page_charts, render_area_pdf
 from survey_kit.run import outputs
 
@@ -45,7 +46,8 @@ def test_trend_chart_has_every_round_with_intervals(demo: DemoPages) -> None:
     assert {m.x for m in trend.marks} == {"2018", "2021", "2024"}
     assert all(m.low <= m.value <= m.high for m in trend.marks)
     for m in trend.marks:  # the alt text states each point and its interval
-        assert f"{m.x}: {m.value:.1f}".replace(".", ",") in trend.alt
+        assert f"{m.x}: {fmt_dec(m.value, 1)} (fra {fmt_dec(m.low, 1)} til " \
+            f"{fmt_dec(m.high, 1)})" in trend.alt
     values = next(c for c in page_charts(data) if c.kind == "values")
     assert "2024" in values.title and "2018" not in values.title
 
