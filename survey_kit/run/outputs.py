@@ -126,7 +126,8 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
-        small_area=wording.area_small_area(result, area, shown[shown[UNIT] == area]),
+        small_area=wording.area_small_area(result.analysis.small_area, year, area,
+                                           shown[shown[UNIT] == area]),
         rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 

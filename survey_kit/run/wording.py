@@ -109,19 +109,22 @@ def clustered(result: RunResult) -> bool:
     return bool(result.config.psu or result.config.strata)
 
 
-def area_small_area(result: RunResult, area: str, shown: pd.DataFrame) -> pd.DataFrame | None:
-    """The Fay-Herriot rows of one area for its page, hidden wherever the area's protected
-    direct estimate is (``shown``: the area's rows after disclosure control); None when the
-    run has no small-area models."""
-    small, year = result.analysis.small_area, str(result.config.year)
+def area_small_area(small: pd.DataFrame, year: str, area: str, shown: pd.DataFrame
+                    ) -> pd.DataFrame | None:
+    """The Fay-Herriot rows of one area for its page (``small``: the run's small-area table,
+    as protected), hidden wherever the area's protected direct estimate is (``shown``: the
+    area's rows after disclosure control); None when the run has no small-area models."""
     if small.empty:
         return None
     own = small[small["area"].astype(str) == area].drop(columns=["area"])
     keys = shown[["variable", year, "suppressed"]].assign(
         **{year: shown[year].map(key_text)}).drop_duplicates(["variable", year])
-    own = own.assign(**{year: own[year].map(key_text)}).merge(keys, on=["variable", year],
-                                                              how="left")
-    return own.assign(suppressed=own["suppressed"].fillna(True).astype(bool))
+    own = own.drop(columns=[c for c in ("suppressed", "suppression_reason") if c in own])
+    hidden = small.get("suppressed", pd.Series(False, index=small.index)).reindex(own.index)
+    own = own.assign(**{year: own[year].map(key_text)}, own_hidden=hidden.fillna(False).astype(
+        bool)).merge(keys, on=["variable", year], how="left")
+    suppressed = own["suppressed"].fillna(True).astype(bool) | own["own_hidden"]
+    return own.drop(columns=["own_hidden"]).assign(suppressed=suppressed)
 
 
 def cross_label(cfg: RunConfig, value: object) -> str:
