@@ -115,7 +115,10 @@ def _overview_table(data: AreaSummaryInput) -> TableBlock:
                      f"forholdsvis få svar fra {data.area_name}.")
     if UNCERTAIN in shown:
         notes.append("\"Usikkert\": tallet bygger på svar fra få boligafdelinger.")
-    notes.append("\"For få svar\": tallet vises ikke, fordi for få har svaret.")
+    if any("For få svar" in c for r in rows for c in r[1:]):
+        notes.append("\"For få svar\": tallet vises ikke, fordi for få har svaret.")
+    if any("For usikkert" in c for r in rows for c in r[1:]):
+        notes.append("\"For usikkert\": tallet bygger på svar fra for få boligafdelinger.")
     return TableBlock(f"Resultater for {data.area_name} sammenlignet med {others}",
                       tuple(header), tuple(rows), " ".join(n for n in notes if n))
 
