@@ -64,9 +64,17 @@ def make_study(scenario: str, seed: int = 2018) -> Study:
 
 
 def analyse_sample(study: Study, seed: int) -> dict[str, pd.DataFrame]:
-    """One fresh sample, analysed as the annual run does; the area tables of the result."""
+    """One fresh sample, analysed as the annual run does; the area tables of the result.
+
+    A sample on which the run stops (e.g. raking bounds that cannot be met) gives empty
+    tables and a row in ``stopped`` with the run's message: the study counts it."""
     demo = study.population.sample(seed, livsmestring=False)
-    a = pipeline.process(study.config, demo=demo).analysis
+    try:
+        a = pipeline.process(study.config, demo=demo).analysis
+    except sk.SurveyKitError as exc:
+        empty = pd.DataFrame()
+        return {"direct": empty, "fh": empty, "contrasts": empty,
+                "stopped": pd.DataFrame({"sample": [seed], "message": [str(exc)[:200]]})}
     direct = a.area_estimates.rename(columns={UNIT: "area"})
     keep = ["variable", "area", "year", "estimate", "se", "ci_low", "ci_high", "df", "n"]
     fh = a.small_area[["variable", "area", "year", "direct", "eblup", "rmse", "gamma", "n"]]
@@ -75,7 +83,7 @@ def analyse_sample(study: Study, seed: int) -> dict[str, pd.DataFrame]:
             "difference", "ci_low", "ci_high", "p_adjusted", "significant", "note"]
     con = con.assign(year=con.get("year"))[cols]
     return {"direct": direct[keep].assign(sample=seed), "fh": fh.assign(sample=seed),
-            "contrasts": con.assign(sample=seed)}
+            "contrasts": con.assign(sample=seed), "stopped": pd.DataFrame()}
 
 
 def _truth_lookup(truth: pd.DataFrame) -> pd.Series:
@@ -199,7 +207,8 @@ def simulate(scenario: str, reps: int, pop_seed: int = 2018, first_seed: int = 1
         parts = [analyse_sample(study, seed) for _, _, seed in jobs]
     frames = {k: pd.concat([p[k] for p in parts], ignore_index=True)
               for k in ("direct", "fh", "contrasts")}
-    return with_truth(frames, truth, study.null)
+    stopped = pd.concat([p["stopped"] for p in parts], ignore_index=True)
+    return {**with_truth(frames, truth, study.null), "stopped": stopped}
 
 
 def _markdown(frame: pd.DataFrame) -> str:
@@ -209,6 +218,7 @@ def _markdown(frame: pd.DataFrame) -> str:
 def report(scenario: str, reps: int, frames: dict[str, pd.DataFrame], seconds: float,
            workers: int) -> str:
     """The results as Markdown."""
+    stopped = frames["stopped"]
     cov = coverage_table(frames["direct"], frames["fh"])
     rm = rmse_table(frames["direct"], frames["fh"])
     st = statement_table(frames["contrasts"])
@@ -218,7 +228,9 @@ def report(scenario: str, reps: int, frames: dict[str, pd.DataFrame], seconds: f
         f"Population seed 2018, sample seeds 10000..{10000 + reps - 1}; each sample analysed "
         f"by `survey_kit.run.pipeline.process` with the bundled `tryghedsmaaling.toml` "
         f"(raking, area df, page-wise Holm, Fay-Herriot REML with smoothed variances); "
-        f"{seconds:.0f} s on {workers} worker(s).",
+        f"{seconds:.0f} s on {workers} worker(s). Samples on which the run stopped: "
+        f"{len(stopped)}" + "".join(f"\n- sample {r.sample}: {r.message}"
+                                   for r in stopped.itertuples()),
         "", "## Coverage of the 95 % intervals (share of cells whose interval holds the truth)",
         "", _markdown(cov), "", "## RMSE by area size (points on the 0-100 scale)", "",
         _markdown(rm), "", "## Statements called real, and how many are false", "",

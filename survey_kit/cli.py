@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from survey_kit.errors import SurveyKitError
+from survey_kit.errors import DisclosureError, SurveyKitError
 from survey_kit.io import read_data
 from survey_kit.respondents import Thresholds, ValidationLimitError, validate
 from survey_kit.scaffold import command as init_command
@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 problems found, 2 error,
-    130 Ctrl-C, 143 SIGTERM).
+    """Run the command line; returns the exit code (0 ok, 1 problems found (also: the
+    disclosure audit refuses to publish), 2 error, 130 Ctrl-C, 143 SIGTERM).
 
     Examples
     --------
@@ -104,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except RunStoppedError as exc:  # the run's summary is printed already
         print(f"{PROG}: {one_line(str(exc), 400)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except DisclosureError as exc:  # the audit found a hidden cell unprotected: not published
+        print(f"{PROG}: error: {one_line(str(exc), 400)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except (SurveyKitError, OSError) as exc:
         print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)

@@ -42,10 +42,16 @@ class ConfigError(SurveyKitError):
     """A run configuration (TOML) is missing a key or holds a value of the wrong kind."""
 
 
+class DisclosureError(SurveyKitError):
+    """A hidden cell could be recovered from the figures a run would publish: the disclosure
+    audit refuses to publish (the command line exits 1)."""
+
+
 __all__ = [
     "ConfigError",
     "DataValidationError",
     "DesignError",
+    "DisclosureError",
     "EstimationError",
     "SmallAreaError",
     "SpecError",

@@ -1,27 +1,32 @@
 """Disclosure control: no published figure rests on too few answers, and no hidden figure can be
-recovered from what is shown.
+recovered from what is shown, in any file or combination of files.
 
-:func:`suppress` protects one table of estimates and the contrasts on it (primary and
-complementary suppression, :mod:`survey_kit.disclosure.suppression`);
-:func:`~survey_kit.disclosure.crossed.suppress_crossed` the contrasts between crossed cells;
-:func:`protect` every table set a run publishes, with one rule and one log.  The tidy-table
-contract they check (:mod:`survey_kit.disclosure.tables`) is shared with the report writers.
+:func:`protect` protects everything a run publishes at once: the tables are linked through the
+respondents they count (:mod:`~survey_kit.disclosure.linked`), small cells are hidden with
+their complements (:mod:`~survey_kit.disclosure.pattern`, :mod:`~survey_kit.disclosure.lines`),
+and an LP audit (:mod:`~survey_kit.disclosure.audit`) proves for every hidden cell that its
+count and share cannot be pinned down.  :func:`suppress` protects one table outside a run.
+The tidy-table contract (:mod:`survey_kit.disclosure.tables`) is shared with the report writers.
 """
 
-from survey_kit.disclosure.crossed import suppress_crossed
-from survey_kit.disclosure.protect import Contrasts, ProtectedSet, TableSet, protect
+from survey_kit.disclosure.audit import Audit, Target, audit_cells
+from survey_kit.disclosure.linked import Published, Side, universe
+from survey_kit.disclosure.protect import Protection, protect
 from survey_kit.disclosure.suppression import SuppressedTables, SuppressionRule, suppress
 from survey_kit.disclosure.tables import ReportInputError, key_text
 
 __all__ = [
-    "Contrasts",
-    "ProtectedSet",
+    "Audit",
+    "Protection",
+    "Published",
     "ReportInputError",
+    "Side",
     "SuppressedTables",
     "SuppressionRule",
-    "TableSet",
+    "Target",
+    "audit_cells",
     "key_text",
     "protect",
     "suppress",
-    "suppress_crossed",
+    "universe",
 ]

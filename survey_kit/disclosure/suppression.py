@@ -1,25 +1,13 @@
-"""Primary and complementary suppression of small cells in tidy estimates and contrasts.
+"""The suppression rule, what a hidden row blanks, and :func:`suppress` for one table.
 
-No figure resting on fewer than ``min_n`` answers (default 10, never below 5: Statistics Denmark
-blanks cells below 5 and resident-facing output must be at least as strict) is shown, and no
-hidden figure can be recovered from what is shown.
+No figure resting on fewer than ``min_n`` answers (default 10, never below 5: Statistics
+Denmark blanks cells below 5 and resident-facing output must be at least as strict) is shown,
+and no hidden figure can be recovered from what is shown.
 
-*Primary suppression* hides every estimate whose unweighted base ``n`` is below ``min_n`` (or
-missing).
-
-*Complementary suppression* works on **lines**: a total cell together with the subgroup cells
-that split it along one breakdown column (the total of women and men; the total of the age
-groups; for a cross gender x MENAPT, every margin with its cells).  The counts of a line add up
-(total n = sum of subgroup n, and weighted totals likewise), so a line with exactly one hidden
-cell gives that cell away as total - sum(shown).  Whenever a line has exactly one hidden cell,
-the shown subgroup cell with the smallest base is hidden too (or, when the line has no shown
-subgroup cell, its total).  This is repeated until no line has exactly one hidden cell, since a
-cell hidden to protect one line can expose another.
-
-*Contrasts* involving a hidden estimate are hidden.
-
-The R equivalent is the primary/secondary suppression of ``sdcTable::protectTable`` (method
-"SIMPLEHEURISTIC"), restricted to one-level hierarchies per breakdown.
+:func:`suppress` protects one table of estimates and the contrasts on it, outside a run:
+primary suppression, then the lines of the table are closed (a total with the cells that
+split it never has exactly one hidden cell; :mod:`survey_kit.disclosure.lines`).  A run
+protects everything it publishes at once, with the audit: :func:`survey_kit.disclosure.protect`.
 """
 
 from __future__ import annotations
@@ -30,6 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from survey_kit.disclosure.lines import close_lines, find_lines
+from survey_kit.disclosure.linked import Published, Side, link, universe
+from survey_kit.disclosure.pattern import Pattern, apply_pattern, hide_primary
 from survey_kit.disclosure.tables import (
     ESTIMATE_COLUMNS,
     STAT_COLUMNS,
@@ -39,19 +30,19 @@ from survey_kit.disclosure.tables import (
     raise_if,
 )
 
-ESTIMATE_HIDDEN: tuple[str, ...] = ("estimate", "se", "ci_low", "ci_high", "deff", "n", "n_eff")
-"""Columns of an estimates table set to NaN in a suppressed row."""
+ESTIMATE_HIDDEN: tuple[str, ...] = (
+    "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff", "n_psu", "note",
+)
+"""Columns of an estimates table blanked in a hidden row: every number, and the note (which
+can say why an interval is missing, and so tell the number of PSUs)."""
 
 CONTRAST_HIDDEN: tuple[str, ...] = (
-    "estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "statistic",
-    "p_value", "p_adjusted", "n_a", "n_b",
+    "estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "statistic", "df",
+    "p_value", "p_adjusted", "n_a", "n_b", "note", "significant",
 )
-"""Columns of a contrasts table set to NaN in a suppressed row."""
+"""Columns of a contrasts table blanked in a hidden row (``significant`` becomes False)."""
 
 LOG_COLUMNS: tuple[str, ...] = ("table", "variable", "cell", "reason", "detail")
-
-Key = tuple[tuple[str, str], ...]
-"""A cell's key: its non-missing (column, value text) pairs, sorted by column."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +53,17 @@ class SuppressionRule:
     ----------
     min_n : int, default 10
         Smallest unweighted base shown.  Must be at least 5.
+    protection_share : float, default 0.10
+        A hidden cell's share (or 0-1 score) must not be pinned to within this many points
+        either way by the published figures (audited when values are additive).
     subgroup_columns : tuple of str
-        Breakdown columns whose levels split a total into a line (only those present in a
-        table are used).  Group, round and variable are *not* lines: no total across them is
-        shown.
+        Kept for callers of earlier versions; lines are now found from the tables themselves
+        (every published total with the published cells that split it).
     """
 
     min_n: int = 10
-    subgroup_columns: tuple[str, ...] = ("gender", "menapt", "age_group", "area")
+    protection_share: float = 0.10
+    subgroup_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.min_n, (int, np.integer)) or self.min_n < 5:
@@ -77,6 +71,9 @@ class SuppressionRule:
                 f"suppression: min_n must be an integer of at least 5 (cells below 5 are never "
                 f"shown), found {self.min_n!r}"
             )
+        if not 0 <= self.protection_share < 0.5:
+            raise ReportInputError(f"suppression: protection_share must be in [0, 0.5), found "
+                                   f"{self.protection_share!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,14 +84,14 @@ class SuppressedTables:
     ----------
     estimates : pandas.DataFrame
         The input with ``suppressed`` (bool) and ``suppression_reason`` (str, "" when shown);
-        :data:`ESTIMATE_HIDDEN` columns are NaN in suppressed rows.
+        :data:`ESTIMATE_HIDDEN` columns are blank in suppressed rows.
     contrasts : Mapping[str, pandas.DataFrame]
         Each contrasts table, keyed like the input, with the same two columns;
-        :data:`CONTRAST_HIDDEN` columns are NaN and ``significant`` is False in suppressed rows.
+        :data:`CONTRAST_HIDDEN` columns are blank and ``significant`` False in suppressed rows.
     log : pandas.DataFrame
-        One row per suppressed cell: ``table, variable, cell, reason, detail`` (reason is
-        ``"primary"``, ``"complementary"``, ``"contrast"`` or ``"unknown_base"``).  It names cells
-        but never their counts, so it can go into the run manifest.
+        One row per suppressed row: ``table, variable, cell, reason, detail`` (reason
+        ``"primary"``, ``"complementary"``, ``"contrast"`` or ``"unknown_base"``).  It names
+        cells but never their counts.
     rule : SuppressionRule
         The rule applied.
     """
@@ -110,181 +107,46 @@ def key_columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if str(c) not in STAT_COLUMNS]
 
 
-def cell_keys(frame: pd.DataFrame, columns: list[str]) -> list[Key]:
-    """The :data:`Key` of every row of ``frame`` over ``columns``."""
-    texts = {c: [key_text(v) for v in frame[c].tolist()] for c in sorted(columns)}
-    return [
-        tuple((c, texts[c][i]) for c in sorted(columns) if texts[c][i])
-        for i in range(len(frame))
-    ]
+def _atoms(est: pd.DataFrame, base: list[str], contrasts: Mapping[str, pd.DataFrame]
+           ) -> pd.DataFrame:
+    levels: dict[str, list[str]] = {}
+    for c in base:
+        values = [key_text(v) for v in est[c].tolist()]
+        if c in contrasts:
+            values += [key_text(v) for side in ("group_a", "group_b")
+                       for v in contrasts[c][side].tolist()]
+        levels[c] = sorted({v for v in values if v}) or [""]
+    return universe(levels)
 
 
-def describe_key(key: Key) -> str:
-    """Readable text of a key: ``"variable=tillid, year=2021"``."""
-    return ", ".join(f"{c}={v}" for c, v in key)
-
-
-def find_lines(
-    keys: list[Key], subgroup_columns: tuple[str, ...]
-) -> dict[tuple[Key, str], list[int]]:
-    """Group row positions into lines: (parent key, split column) -> member rows.
-
-    A row whose key has a value for a subgroup column ``c`` belongs to the line whose parent
-    is the same key without ``c``.
-    """
-    lines: dict[tuple[Key, str], list[int]] = {}
-    for i, key in enumerate(keys):
-        for col, _ in key:
-            if col in subgroup_columns:
-                parent = tuple(p for p in key if p[0] != col)
-                lines.setdefault((parent, col), []).append(i)
-    return lines
-
-
-def _complementary(
-    keys: list[Key], n: np.ndarray, hidden: np.ndarray, reasons: list[str],
-    details: list[str], subgroup_columns: tuple[str, ...],
-) -> None:
-    """Hide cells until no line (with its total present) has exactly one hidden cell."""
-    position = {k: i for i, k in enumerate(keys)}
-    lines = find_lines(keys, subgroup_columns)
-    order = sorted(lines)
-    changed = True
-    while changed:
-        changed = False
-        for line in order:
-            parent = position.get(line[0])
-            if parent is None:
-                continue
-            members = lines[line]
-            cells = [parent, *members]
-            hidden_cells = [i for i in cells if hidden[i]]
-            if len(hidden_cells) != 1:
-                continue
-            shown = sorted((i for i in members if not hidden[i]), key=lambda i: (n[i], keys[i]))
-            target = shown[0] if shown else parent
-            hidden[target] = True
-            reasons[target] = "complementary"
-            details[target] = (
-                f"protects {describe_key(keys[hidden_cells[0]])} in the {line[1]} line of "
-                f"{describe_key(line[0])}"
-            )
-            changed = True
-
-
-def suppress_estimates(estimates: pd.DataFrame, rule: SuppressionRule) -> pd.DataFrame:
-    """Primary and complementary suppression of one tidy estimates table (see module text)."""
+def _contrast_table(name: str, frame: pd.DataFrame, between: str, base: list[str]
+                    ) -> Published:
     problems: list[str] = []
-    est = check_frame(estimates, ESTIMATE_COLUMNS, "estimates", problems)
-    raise_if(problems, "suppression")
-    cols = key_columns(est)
-    keys = cell_keys(est, cols)
-    duplicated = pd.Series([describe_key(k) for k in keys]).duplicated(keep=False)
-    if duplicated.any():
-        raise ReportInputError(
-            "suppression: estimates hold the same cell more than once: "
-            f"{sorted(set(pd.Series([describe_key(k) for k in keys])[duplicated]))[:3]}"
-        )
-    n = pd.to_numeric(est["n"], errors="coerce").to_numpy(dtype=float)
-    hidden = ~(n >= rule.min_n)
-    reasons = ["primary" if h else "" for h in hidden]
-    details = [f"unweighted base below {rule.min_n} or missing" if h else "" for h in hidden]
-    _complementary(keys, np.nan_to_num(n, nan=-1.0), hidden, reasons, details,
-                   rule.subgroup_columns)
-    est["suppressed"] = hidden.astype(bool)
-    est["suppression_reason"] = reasons
-    est.attrs["suppression_details"] = details
-    for col in ESTIMATE_HIDDEN:
-        if col in est.columns:
-            est[col] = pd.to_numeric(est[col], errors="coerce").astype(float)
-            est.loc[hidden, col] = np.nan
-    return est
-
-
-def _side_status(
-    est_lookup: Mapping[Key, bool], base: Key, between: str, group: object,
-    n_side: float, min_n: int,
-) -> str:
-    """Why one side of a contrast must be hidden ("" when it may be shown)."""
-    key = tuple(sorted((*base, (between, key_text(group)))))
-    if key in est_lookup:
-        if est_lookup[key]:
-            return "contrast"
-        return "primary" if not np.isnan(n_side) and n_side < min_n else ""
-    if np.isnan(n_side):
-        return "unknown_base"
-    return "primary" if n_side < min_n else ""
-
-
-def suppress_contrasts(
-    contrasts: pd.DataFrame, between: str, estimates: pd.DataFrame, rule: SuppressionRule
-) -> pd.DataFrame:
-    """Hide contrasts whose either side is a hidden estimate or has a base below ``min_n``.
-
-    Parameters
-    ----------
-    contrasts : pandas.DataFrame
-        Tidy contrasts; the side of a row is found by putting ``group_a`` (``group_b``) into
-        the ``between`` column next to the row's by columns.
-    between : str
-        The column the contrasts compare levels of (``"group"`` or ``"year"``).
-    estimates : pandas.DataFrame
-        The output of :func:`suppress_estimates`.
-    rule : SuppressionRule
-        The rule; ``n_a``/``n_b`` are used when a side has no estimate row.  A side with
-        neither is hidden (reason ``"unknown_base"``).
-    """
-    problems: list[str] = []
-    con = check_frame(contrasts, ["variable", "group_a", "group_b"], f"contrasts[{between}]",
+    con = check_frame(frame, ["variable", "group_a", "group_b"], f"contrasts[{between}]",
                       problems)
     raise_if(problems, "suppression")
-    est_cols = set(key_columns(estimates))
-    cols = [c for c in key_columns(con) if c in est_cols and c != between]
-    est_keys = cell_keys(estimates, sorted(est_cols))
-    lookup = dict(zip(est_keys, estimates["suppressed"].astype(bool).tolist(), strict=True))
-    base_keys = cell_keys(con, cols)
-    n_a = pd.to_numeric(con.get("n_a", pd.Series(np.nan, index=con.index)), errors="coerce")
-    n_b = pd.to_numeric(con.get("n_b", pd.Series(np.nan, index=con.index)), errors="coerce")
-    reasons: list[str] = []
-    for i, base in enumerate(base_keys):
-        sides = [
-            _side_status(lookup, base, between, con["group_a"].iloc[i], float(n_a.iloc[i]),
-                         rule.min_n),
-            _side_status(lookup, base, between, con["group_b"].iloc[i], float(n_b.iloc[i]),
-                         rule.min_n),
-        ]
-        reasons.append(next((s for s in sides if s), ""))
-    hidden = np.array([bool(r) for r in reasons], dtype=bool)
-    con["suppressed"] = hidden
-    con["suppression_reason"] = reasons
-    for col in CONTRAST_HIDDEN:
-        if col in con.columns:
-            con[col] = pd.to_numeric(con[col], errors="coerce").astype(float)
-            con.loc[hidden, col] = np.nan
-    if "significant" in con.columns:
-        con["significant"] = con["significant"].fillna(False).astype(bool) & ~hidden
-    return con
+    if between not in base:
+        raise ReportInputError(f"suppression: contrasts[{between}] compare a column the "
+                               f"estimates do not have; they have {base}")
+    keys = [c for c in base if c in con.columns and c != between]
+    sides = tuple(Side(con[keys].assign(**{between: con[g].to_numpy()}),
+                       n=f"n_{g[-1]}" if f"n_{g[-1]}" in con.columns else "")
+                  for g in ("group_a", "group_b"))
+    return Published(name, con, sides, CONTRAST_HIDDEN)
 
 
-def log_rows(frame: pd.DataFrame, table: str, details: list[str] | None) -> list[dict[str, str]]:
-    """One log row per suppressed row of ``frame`` (``details``: per row, else by reason)."""
+def _log_rows(frame: pd.DataFrame, table: str, reasons: np.ndarray, details: list[str]
+              ) -> list[dict[str, str]]:
+    cols = [c for c in key_columns(frame) if c not in ("variable", "suppressed")]
     rows = []
-    keys = cell_keys(frame, key_columns(frame))
-    for i in np.flatnonzero(frame["suppressed"].to_numpy(dtype=bool)):
-        reason = str(frame["suppression_reason"].iloc[i])
-        detail = details[i] if details else {
-            "contrast": "a compared estimate is suppressed",
-            "primary": "a compared group has an unweighted base below the threshold",
-            "unknown_base": "no estimate and no n_a/n_b to check the base",
-        }.get(reason, "")
-        cell = describe_key(tuple(p for p in keys[i] if p[0] != "variable"))
+    for i in np.flatnonzero(reasons != ""):
+        cell = ", ".join(f"{c}={key_text(frame[c].iloc[i])}" for c in sorted(cols)
+                         if key_text(frame[c].iloc[i]))
         if "group_a" in frame.columns:
             cell += (f"{', ' if cell else ''}{key_text(frame['group_a'].iloc[i])} vs "
                      f"{key_text(frame['group_b'].iloc[i])}")
-        rows.append({
-            "table": table, "variable": key_text(frame["variable"].iloc[i]), "cell": cell,
-            "reason": reason, "detail": detail,
-        })
+        rows.append({"table": table, "variable": key_text(frame["variable"].iloc[i]),
+                     "cell": cell, "reason": str(reasons[i]), "detail": details[i]})
     return rows
 
 
@@ -293,7 +155,7 @@ def suppress(
     contrasts: Mapping[str, pd.DataFrame] | None = None,
     rule: SuppressionRule | None = None,
 ) -> SuppressedTables:
-    """Suppress small cells in tidy estimates and the contrasts built on them.
+    """Suppress small cells in one table of tidy estimates and the contrasts built on it.
 
     Parameters
     ----------
@@ -302,14 +164,10 @@ def suppress(
         Total rows have the subgroup columns missing.
     contrasts : Mapping[str, pandas.DataFrame], optional
         Contrast tables keyed by the column they compare along, e.g.
-        ``{"group": group_contrasts, "year": change_contrasts}``.
+        ``{"group": group_contrasts, "year": change_contrasts}``; a side with no estimate row
+        is checked on ``n_a``/``n_b``, and hidden when it has neither (``"unknown_base"``).
     rule : SuppressionRule, optional
-        Threshold and subgroup columns; default ``SuppressionRule()`` (n < 10 hidden).
-
-    Returns
-    -------
-    SuppressedTables
-        The tables with ``suppressed`` and ``suppression_reason`` added, and the log.
+        Threshold; default ``SuppressionRule()`` (n < 10 hidden).
 
     Examples
     --------
@@ -327,27 +185,44 @@ def suppress(
      {'cell': 'gender=M, year=2021', 'reason': 'complementary'}]
     """
     rule = SuppressionRule() if rule is None else rule
-    est = suppress_estimates(estimates, rule)
-    details = est.attrs.pop("suppression_details")
-    log = log_rows(est, "estimates", details)
-    out: dict[str, pd.DataFrame] = {}
-    for between, frame in (contrasts or {}).items():
-        out[between] = suppress_contrasts(frame, between, est, rule)
-        log.extend(log_rows(out[between], f"contrasts:{between}", None))
+    problems: list[str] = []
+    est = check_frame(estimates, ESTIMATE_COLUMNS, "estimates", problems)
+    raise_if(problems, "suppression")
+    base = [c for c in key_columns(est) if c != "variable"]
+    if est[["variable", *base]].map(key_text).duplicated().any():
+        raise ReportInputError("suppression: estimates hold the same cell more than once")
+    tables = [Published("estimates", est, (Side(est[base], "n", "estimate"),),
+                        ESTIMATE_HIDDEN)]
+    tables += [_contrast_table(f"contrasts:{b}", frame, b, base)
+               for b, frame in (contrasts or {}).items()]
+    pattern = Pattern(link(tables, _atoms(est, base, contrasts or {})))
+    hide_primary(pattern, tables, rule.min_n)
+    close_lines(find_lines(pattern.linked), pattern.hidden, pattern.sizes(), pattern.line_hide)
+    estimated = set(pattern.linked.refs["estimates"][0].tolist())
+    out, log = {}, []
+    for table in tables:
+        frame, _ = apply_pattern(table, pattern)
+        refs = pattern.linked.refs[table.name]
+        first = [next((int(r[i]) for r in refs if r[i] >= 0 and pattern.hidden[r[i]]), -1)
+                 for i in range(len(frame))]
+        reasons = np.array(["" if d < 0 else "contrast" if table.name != "estimates"
+                            and d in estimated else pattern.reason[d] for d in first],
+                           dtype=object)
+        frame["suppression_reason"] = reasons
+        log += _log_rows(frame, table.name, reasons,
+                         ["" if d < 0 else pattern.detail[d] for d in first])
+        out[table.name] = frame
     return SuppressedTables(
-        estimates=est, contrasts=out, log=pd.DataFrame(log, columns=list(LOG_COLUMNS)),
-        rule=rule,
-    )
+        estimates=out.pop("estimates"), log=pd.DataFrame(log, columns=list(LOG_COLUMNS)),
+        contrasts={k.split(":", 1)[1]: v for k, v in out.items()}, rule=rule)
 
 
 __all__ = [
     "CONTRAST_HIDDEN",
     "ESTIMATE_HIDDEN",
+    "LOG_COLUMNS",
     "SuppressedTables",
     "SuppressionRule",
-    "find_lines",
-    "log_rows",
+    "key_columns",
     "suppress",
-    "suppress_contrasts",
-    "suppress_estimates",
 ]

@@ -38,7 +38,7 @@ CONTRAST_COLUMNS: tuple[str, ...] = (
 """Columns of a tidy contrasts table that the report uses (more may be present)."""
 
 STAT_COLUMNS: frozenset[str] = frozenset({
-    "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff",
+    "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff", "n_psu", "level",
     "estimate_a", "estimate_b", "difference", "statistic", "p_value", "p_adjusted",
     "adjust_method", "significant", "n_a", "n_b", "note", "suppressed", "suppression_reason",
     "group_a", "group_b",

@@ -150,10 +150,17 @@ def _fit_one(inputs: _Inputs, s: SmallAreaSettings) -> pd.DataFrame:
     """Smoothed variances and the Fay-Herriot fit for one variable and round."""
     direct = inputs.direct.assign(usable=lambda t: (t["df"] >= 1) & np.isfinite(t["se"])
                                   & (t["se"] > 0))
-    smoothed = smooth_variances(direct.loc[direct["usable"]], s.variance, by=[])
+    method, notes = s.variance, []
+    try:
+        smoothed = smooth_variances(direct.loc[direct["usable"]], method, by=[])
+    except SmallAreaError as exc:  # e.g. equal weights: no design effect to pool
+        method = "raw"
+        notes.append(f"variance smoothing {s.variance!r} not possible ({exc}); raw variances")
+        smoothed = smooth_variances(direct.loc[direct["usable"]], method, by=[])
     direct["var_smoothed"] = smoothed["var_smoothed"].reindex(direct.index)
-    table, terms, notes = _design_matrix(_Inputs(direct, inputs.shares, inputs.previous),
-                                         s.covariates)
+    table, terms, more = _design_matrix(_Inputs(direct, inputs.shares, inputs.previous),
+                                        s.covariates)
+    notes += more
     formula = "~ " + (" + ".join(terms) if terms else "1")
     model_input = table.assign(estimate=table["estimate"].where(table["usable"]),
                                var_smoothed=table["var_smoothed"].where(table["usable"]))
@@ -173,7 +180,7 @@ def _fit_one(inputs: _Inputs, s: SmallAreaSettings) -> pd.DataFrame:
     out = fit.to_frame().merge(table[["area", "estimate", "se", "df", "n", "var_smoothed"]],
                                on="area", how="left")
     return out.assign(direct=out["estimate"], direct_se=out["se"], method=s.method,
-                      variance_method=s.variance, formula=formula,
+                      variance_method=method, formula=formula,
                       model_variance=fit.model_variance,
                       note="; ".join([*notes, *([fit.note] if fit.note else [])]))
 

@@ -125,6 +125,9 @@ class RunConfig:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     demo_margins: bool = False
     small_area: SmallAreaConfig = field(default_factory=SmallAreaConfig)
+    protection_share: float = 0.10
+    """``[report] protection_share``: a hidden cell's share must not be pinned to within this
+    many points either way by the published figures (the disclosure audit)."""
     base: Path | None = None
     """The folder relative paths are read from (the configuration file's)."""
     questionnaire_file: Path | None = None
@@ -182,8 +185,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "weighting": ("margins", "by", "method", "calfun", "bounds", "trim_upper"),
     "comparison": ("group", "group_from", "groups", "focus", "year", "area", "subgroups",
                    "crossings"),
-    "report": ("suppression_threshold", "level", "adjust", "low_threshold",
-               "low_min_dimensions", "date"),
+    "report": ("suppression_threshold", "protection_share", "level", "adjust",
+               "low_threshold", "low_min_dimensions", "date"),
     "validation": ("max_blank_share", "max_reject_share"),
     "small_area": ("enabled", "method", "variance", "covariates", "area_margins", "min_df",
                    "max_cv"),
@@ -312,6 +315,10 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         raise ConfigError(
             f"[report]: key 'suppression_threshold' must be at least 5, found {threshold}"
         )
+    protection = share(report, "protection_share", "[report]", 0.10)
+    if not protection < 0.5:
+        raise ConfigError(
+            f"[report]: key 'protection_share' must be below 0.5, found {protection:g}")
     level = float(get(report, "level", "[report]", (int, float), 0.95))
     if not 0.5 < level < 1:
         raise ConfigError(f"[report]: key 'level' must be between 0.5 and 1, found {level}")
@@ -371,6 +378,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
         labels=with_defaults(own_labels, survey, bundled=questionnaire in bundled_names()),
         demo_margins=margins == "demo",
         small_area=_small_area(section(raw, "small_area", KEYS["small_area"]), base),
+        protection_share=protection,
         base=base,
         questionnaire_file=questionnaire_file(questionnaire, base),
         weighting_method=method,

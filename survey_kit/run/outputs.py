@@ -1,5 +1,6 @@
-"""Writing a run's outputs: disclosure control first, then workbook, CSV, charts, summaries,
-the analysts' control files and the manifest.
+"""Writing a run's outputs: disclosure control first (one pattern and one audit over every
+published table: :mod:`survey_kit.run.tablesets`), then workbook, CSVs, charts, area tables
+and summaries, the analysts' control files and the manifest.
 
 Everything is written into the folder the caller gives (the pipeline gives a temporary one
 and moves it into place when complete).  Resident-facing files only ever see the tables that
@@ -18,7 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from survey_kit.disclosure import ProtectedSet, protect
 from survey_kit.report import (
     Banner,
     Breakdown,
@@ -33,9 +33,11 @@ from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
 from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, tablesets, wording
-from survey_kit.run.analysis import UNIT
+from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
+from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
 from survey_kit.run.folders import short_stem
 from survey_kit.run.result import RunResult
+from survey_kit.run.tablesets import ProtectedTables
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -47,13 +49,12 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
+def _significance(result: RunResult, out: Path, created: str, tables: ProtectedTables
+                  ) -> None:
     """The significance workbook, tidy CSVs and charts from the protected tables."""
     cfg = result.config
-    n_sets = len(tablesets.contrast_sets(result))
-    workbook = dict(zip(tablesets.contrast_sets(result), sup.contrasts[:n_sets], strict=True))
     infos = wording.variable_infos(result)
-    est = result.analysis.estimates
+    est = tables.estimates
     if cfg.group and cfg.year:
         ids = cfg.groups or tuple(sorted(est[cfg.group].dropna().unique()))
         groups = tuple((g, cfg.label(cfg.group, g)) for g in ids)
@@ -61,8 +62,9 @@ def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet)
         banner = Banner(group_column=cfg.group, groups=groups, round_column=cfg.year,
                         rounds=rounds, breakdowns=wording.banner_breakdowns(cfg, est))
         data = SignificanceInput(
-            estimates=sup.estimates, variables=infos,
-            group_contrasts=workbook.get(cfg.group), change_contrasts=workbook.get(cfg.year),
+            estimates=est, variables=infos,
+            group_contrasts=tablesets.family(tables.contrasts, GROUPS),
+            change_contrasts=tablesets.family(tables.contrasts, CHANGE),
             banner=banner, title=f"{cfg.name} – signifikanstabeller",
             sources=wording.sources(result), created=created,
             alpha=round(1 - cfg.level, 10), min_n=cfg.suppression_threshold,
@@ -73,30 +75,32 @@ def _significance(result: RunResult, out: Path, created: str, sup: ProtectedSet)
         write_tidy_csv(data, out / "signifikanstabeller.csv")
         figures = out / "figurer"
         figures.mkdir()
-        make_charts(sup.estimates, infos, banner, figures,
-                    profile_group=cfg.focus_group or ids[0])
-    _write_csv(sup.estimates, out / "estimater.csv")
-    contrasts = result.analysis.contrasts
-    if not contrasts.empty:
-        shown = tablesets.all_contrasts(contrasts, sup.contrasts[n_sets:])
-        _write_csv(tablesets.subgroup_text(shown), out / "sammenligninger.csv")
+        make_charts(est, infos, banner, figures, profile_group=cfg.focus_group or ids[0])
+    _write_csv(est, out / "estimater.csv")
+    if not tables.contrasts.empty:
+        _write_csv(tablesets.subgroup_text(tables.contrasts), out / "sammenligninger.csv")
 
 
-def _area_summaries(result: RunResult, out: Path, created: str,
-                    protected: tuple[ProtectedSet, ...]) -> None:
-    """One resident summary per area of the focus group, HTML and PDF."""
-    cfg, a = result.config, result.analysis
-    areas = [area for area, _ in tablesets.area_sets(result)]
-    if not areas:
+def _area_summaries(result: RunResult, out: Path, created: str, tables: ProtectedTables
+                    ) -> None:
+    """The analysts' area tables (direct estimates, page contrasts, Fay-Herriot) and one
+    resident summary per area of the focus group, HTML and PDF."""
+    cfg = result.config
+    est, con = tables.area_estimates, tables.area_contrasts
+    if est.empty or con.empty or not (cfg.group and cfg.year):
         return
-    infos = wording.variable_infos(result)
-    rounds = tuple(sorted(a.area_estimates[str(cfg.year)].dropna().unique()))
-    others = [g for g in cfg.groups if g != cfg.focus_group]
     folder = out / "omraader"
     folder.mkdir()
+    _write_csv(est, folder / "estimater.csv")
+    _write_csv(con, folder / "sammenligninger.csv")
+    if not tables.small_area.empty:
+        _write_csv(tables.small_area, folder / "smaaomraademodel.csv")
+    infos = wording.variable_infos(result)
+    rounds = tuple(sorted(est[str(cfg.year)].dropna().unique()))
+    others = [g for g in cfg.groups if g != cfg.focus_group]
     jobs, used = [], set()
-    for area, sup in zip(areas, protected, strict=True):
-        data = _area_input(result, area, others, rounds, infos, created, sup)
+    for area in sorted(set(con["area"].dropna().astype(str))):
+        data = _area_input(result, area, others, rounds, infos, created, tables)
         stem = short_stem(slug(area, empty="omraade"))
         while stem in used:
             stem += "-x"
@@ -106,40 +110,51 @@ def _area_summaries(result: RunResult, out: Path, created: str,
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
-                infos: tuple[VariableInfo, ...], created: str, sup: ProtectedSet
+                infos: tuple[VariableInfo, ...], created: str, tables: ProtectedTables
                 ) -> AreaSummaryInput:
-    """One area's summary input from its protected tables."""
+    """One area's summary input: its rows of the protected area tables."""
     cfg = result.config
     group, year = str(cfg.group), str(cfg.year)
-    shown = sup.estimates
-    groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g))
-                   for g in others)
+    est = tables.area_estimates
+    shown = est[est[UNIT].astype(str).isin([area, *others])]
+    rows = tables.area_contrasts[tables.area_contrasts["area"].astype(str) == area]
+    vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[year] == rounds[-1])]
+    change = rows[rows["comparison"] == AREA_CHANGE]
+    bookkeeping = ("family", "subgroup", "area", "comparison", "reference",
+                   "multiplicity_family")  # family_size: the page names its family
+    groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g)) for g in others)
     return AreaSummaryInput(
         area_name=cfg.label(cfg.area or "", area),
         survey_name=cfg.text("survey_name", AreaSummaryInput.survey_name),
         topic=cfg.text("topic", AreaSummaryInput.topic),
         population=cfg.text("population", AreaSummaryInput.population),
-        area_estimates=shown[shown[UNIT] == area].drop(columns=[UNIT]),
-        comparison_estimates=shown[shown[UNIT] != area].rename(columns={UNIT: group}),
-        comparisons=sup.contrasts[0], changes=sup.contrasts[1], variables=infos,
-        area_id=area, comparison_groups=groups, rounds=rounds, round_column=year,
-        group_column=group, alpha=round(1 - cfg.level, 10),
+        area_estimates=shown[shown[UNIT].astype(str) == area].drop(columns=[UNIT]),
+        comparison_estimates=shown[shown[UNIT].astype(str) != area].rename(
+            columns={UNIT: group}),
+        comparisons=_drop(vs, (*bookkeeping, UNIT)), changes=_drop(change, bookkeeping),
+        variables=infos, area_id=area, comparison_groups=groups, rounds=rounds,
+        round_column=year, group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
-        small_area=wording.area_small_area(result.analysis.small_area, year, area,
-                                           shown[shown[UNIT] == area]),
+        small_area=wording.area_small_area(tables.small_area, year, area,
+                                           shown[shown[UNIT].astype(str) == area]),
         rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 
 
-def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet) -> None:
+def _drop(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in columns if c in frame.columns])
+
+
+def _youth_summary(result: RunResult, out: Path, created: str, tables: ProtectedTables
+                   ) -> None:
     """The livsmestring summary for the youth workers, HTML and PDF."""
     cfg, a = result.config, result.analysis
     infos = wording.variable_infos(result)
     cols = list(cfg.group_from)
     differences = None
-    if sup.contrasts:
-        diff = sup.contrasts[0]
+    if not tables.summary_contrasts.empty:
+        diff = tables.summary_contrasts
         differences = diff.assign(
             group_a=diff["group_a"].map(lambda x: wording.cross_label(cfg, x)),
             group_b=diff["group_b"].map(lambda x: wording.cross_label(cfg, x)))
@@ -153,7 +168,7 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
         if age in est.columns else ()
     data = YouthSummaryInput(
         cross=cross, age=Breakdown(age, cfg.heading(age), ages),
-        estimates=sup.estimates, variables=infos,
+        estimates=tables.summary_estimates, variables=infos,
         low_several="low_several" if "low_several" in a.variables.shares else "",
         low_several_rule=None if cfg.low_min_dimensions is None
         else (cfg.low_min_dimensions, len(result.questionnaire.dimensions)),
@@ -168,22 +183,37 @@ def _youth_summary(result: RunResult, out: Path, created: str, sup: ProtectedSet
 
 
 def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
-    """Write every output of a run into ``out`` (an empty folder; ``target`` is where it will
-    be moved, recorded in the manifest); returns the written files, relative to ``out``."""
+    """Protect every table (:func:`survey_kit.run.tablesets.protect_run`), refuse to publish
+    when the audit finds a hidden cell unprotected (:class:`~survey_kit.errors.DisclosureError`,
+    before anything is written), then write every output of a run into ``out`` (an empty
+    folder; ``target`` is where it will be moved, recorded in the manifest); returns the
+    written files, relative to ``out``."""
+    start = time.perf_counter()
+    tables = tablesets.protect_run(result)
+    seconds = time.perf_counter() - start
+    tables.protection.check()
+    return write_protected(result, tables, out, target,
+                           {"disclosure control (suppression and audit)": seconds})
+
+
+def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
+                    target: Path | None = None, timings: dict[str, float] | None = None
+                    ) -> list[str]:
+    """Write every output of a run from its protected tables (no check of the audit: use
+    :func:`write_outputs`)."""
     cfg = result.config
     created = manifest.run_date(cfg)
-    timings: dict[str, float] = {}
+    timings = {**(timings or {}),
+               "disclosure audit (linear programs)": tables.protection.audit.seconds}
     start = time.perf_counter()
-    significance, *summaries = protect(tablesets.table_sets(result), tablesets.rule(cfg))
-    _significance(result, out, created, significance)
+    _significance(result, out, created, tables)
     timings["write significance tables and charts"] = time.perf_counter() - start
     start = time.perf_counter()
     if cfg.group_summary:
-        _youth_summary(result, out, created, summaries[0])
+        _youth_summary(result, out, created, tables)
     else:
-        _area_summaries(result, out, created, tuple(summaries))
+        _area_summaries(result, out, created, tables)
     timings["write summaries"] = time.perf_counter() - start
-    logs = [significance.log, *(s.log for s in summaries)]
     control = out / "kontrol"
     control.mkdir()
     _write_csv(result.rejects, control / "afviste_svar.csv")
@@ -192,11 +222,13 @@ def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> l
     if weighting is not None:
         _write_csv(weighting.margins, control / "vaegtning_marginer.csv")
         _write_csv(weighting.to_frame(), control / "vaegtning_grupper.csv")
-    logs = [log for log in logs if len(log)]
-    suppression = (pd.concat(logs, ignore_index=True) if logs
-                   else pd.DataFrame(columns=["reason"]))
-    _write_csv(suppression, control / "undertrykkelse.csv")
-    record = manifest.build_manifest(result, out, suppression, created, timings, str(target or out))
+    log = tables.protection.log
+    _write_csv(log, control / "undertrykkelse.csv")
+    record = manifest.build_manifest(result, out, log, created, timings, str(target or out))
+    record["disclosure"] = {"threshold": cfg.suppression_threshold,
+                            "protection_share": cfg.protection_share,
+                            "additive": tablesets.additive(result),
+                            **tables.protection.summary()}
     (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
     manifest.write_timings(result, out, timings)

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from importlib import resources
 
 import survey_kit as sk
-from survey_kit.disclosure import protect
 from survey_kit.report.area_input import AreaSummaryInput
 from survey_kit.run import outputs, tablesets, wording
 from survey_kit.run.config import load_config
@@ -39,16 +38,20 @@ def demo_pages(rounds: int = 2) -> DemoPages:
     """process() on the demo data with ``rounds`` rounds, then each area page's input from the
     protected tables, exactly as :mod:`survey_kit.run.outputs` makes them."""
     result = process(demo_config(), demo=sk.datasets.load_demo(rounds=ROUNDS[rounds]))
-    cfg, a = result.config, result.analysis
+    return DemoPages(result, area_inputs(result))
+
+
+def area_inputs(result: RunResult) -> dict[str, AreaSummaryInput]:
+    """Each area page's input from the run's protected tables, as the run makes them."""
+    cfg = result.config
+    tables = tablesets.protect_run(result)
     infos = wording.variable_infos(result)
-    years = tuple(sorted(a.area_estimates[str(cfg.year)].dropna().unique()))
+    est, con = tables.area_estimates, tables.area_contrasts
+    years = tuple(sorted(est[str(cfg.year)].dropna().unique()))
     others = [g for g in cfg.groups if g != cfg.focus_group]
-    protected = protect([s for _, s in tablesets.area_sets(result)], tablesets.rule(cfg))
-    pages = {}
-    for (area, _), sup in zip(tablesets.area_sets(result), protected, strict=True):
-        pages[area] = outputs._area_input(result, area, others, years, infos, "2026-11-30",
-                                          sup)
-    return DemoPages(result, pages)
+    return {area: outputs._area_input(result, area, others, years, infos, "2026-11-30",
+                                      tables)
+            for area in sorted(set(con["area"].dropna().astype(str)))}
 
 
 @dataclass

@@ -11,6 +11,7 @@ against the table, the key points, and the numbers in the charts' text alternati
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -126,14 +127,11 @@ def test_model_figures_are_said_to_draw_on_similar_areas(demo: DemoPages) -> Non
 def test_suppressed_cells_show_nothing(demo: DemoPages) -> None:
     """With a threshold above HP49's 2018 count, its 2018 cells are hidden: no number, no
     model estimate, no interval, no statement and no chart mark rests on them."""
-    from survey_kit.disclosure import SuppressionRule, protect
-    from survey_kit.run import outputs, tablesets
+    from demo_pages import area_inputs
 
-    result = demo.result
-    sets = dict(tablesets.area_sets(result))
-    (sup,) = protect([sets["HP49"]], SuppressionRule(min_n=56))
-    data = outputs._area_input(result, "HP49", ["almene", "befolkning"], (2018, 2021),
-                               demo.pages["HP49"].variables, "2026-11-30", sup)
+    result = dataclasses.replace(demo.result, config=dataclasses.replace(
+        demo.result.config, suppression_threshold=56))
+    data = area_inputs(result)["HP49"]
     hidden = {v for (v, r), f in data.figures.items() if r == "2018" and f.basis == "suppressed"}
     assert len(hidden) == 13
     raw = result.analysis.area_estimates

@@ -61,14 +61,11 @@ def test_smallest_area_pdf_fits_in_four_pages(demo: DemoPages, tmp_path: Path) -
 
 def test_workbook_with_three_rounds(demo: DemoPages, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from survey_kit.disclosure import protect
     from survey_kit.run import tablesets
 
     monkeypatch.setattr(outputs, "make_charts", lambda *a, **k: ())  # charts are tested apart
     result = demo.result
-    significance = protect([tablesets.significance_set(result)], tablesets.rule(
-        result.config))[0]
-    outputs._significance(result, tmp_path, "2026-11-30", significance)
+    outputs._significance(result, tmp_path, "2026-11-30", tablesets.protect_run(result))
     wb = openpyxl.load_workbook(tmp_path / "signifikanstabeller.xlsx")
     ws = wb["Samlet tryghed og trivsel"]
     header = [c.value for c in ws[5]]

@@ -90,3 +90,16 @@ def test_too_few_areas_give_a_note_not_an_error(estimates: pd.DataFrame) -> None
     want = two[(two["variable"] == "tryg") & two["unit"].isin(["h01", "h02"])]
     got = table.merge(want, left_on=["area", "year"], right_on=["unit", "year"])
     np.testing.assert_allclose(got["direct"], got["estimate"])
+
+
+def test_equal_weights_fall_back_to_raw_variances() -> None:
+    # with every weight 1 the design effect (R's, with 1 - n/W) is undefined: no pooling
+    d = pd.read_csv(REF / "tryghed_sample.csv").assign(w=1.0)
+    d["unit"] = d["stratum"].where(d["group"] == "helhedsplan", d["group"])
+    est = sk.Design(d, weight="w", strata="stratum", psu="psu").mean(
+        "tryg", by=["unit", "year"]).to_frame()
+    assert est["deff"].isna().all()
+    table = small_area_table(est, "unit", "year", AREAS, ["tryg"], None)
+    assert (table["variance_method"] == "raw").all() and table["eblup"].notna().all()
+    assert table["note"].str.contains("variance smoothing 'deff' not possible").all()
+    np.testing.assert_allclose(table["var_smoothed"], table["direct_se"] ** 2)
