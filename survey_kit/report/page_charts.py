@@ -159,6 +159,7 @@ def values_chart(area: str, rounds: Sequence[str], variables: Sequence[VariableI
     if not marks:
         return None
     limits = fit_range([m.low for m in marks], [m.high for m in marks])
+    series = tuple(s for s in series if any(m.series == s for m in marks))
     title = (f"{area} i {join_danish(list(rounds))} og sammenligningsgrupperne i {now}"
              if len(rounds) > 1 else f"{area} og sammenligningsgrupperne i {now}")
     alt = (f"Prikdiagram: {title}, score fra 0 til 100 med usikkerhed. " + " ".join(said))

@@ -222,6 +222,9 @@ def _key_points(data: AreaSummaryInput) -> tuple[list[str], set[str]]:
         claims.add(CHANCE)
     points += _model_points(data)
     headline = _headline(data)
+    if not points and not headline:
+        points = [f"Der er for få svar fra {data.area_name} til at sige noget sikkert om området "
+                  f"i {data.round_keys[-1]}."]
     return ([headline.text] if headline else []) + points, claims | (
         set(headline.claims) if headline else set())
 
@@ -275,7 +278,8 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
     family = _family_note(data) if stated else ""
     body = [
         Section("Hvem har svaret?",
-                paragraphs=tuple(who) or ("Antallet af svar er ikke oplyst.",)),
+                paragraphs=tuple(who) or (f"Der er for få svar fra {data.area_name} til at vise "
+                                          "antallet.",)),
         Section("Kort fortalt", bullets=tuple(points), note=family),
         Section("Resultaterne i tal", table=_overview_table(data), figures=values),
     ]

@@ -182,3 +182,19 @@ def test_difference_chart_draws_its_marks(demo: DemoPages) -> None:
         == ["<", ">"]
     bars = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_marker() == "None"]
     assert any(list(ln.get_xdata()) == [-20.0, 20.0] for ln in bars)
+
+
+def test_a_page_with_every_cell_hidden_says_so(demo: DemoPages) -> None:
+    from demo_pages import area_inputs
+
+    result = dataclasses.replace(demo.result, config=dataclasses.replace(
+        demo.result.config, suppression_threshold=60))
+    data = area_inputs(result)["HP49"]
+    assert all(f.basis == "suppressed" for f in data.figures.values())
+    page = parse_page(render_html(build_area_document(data), images=False))
+    assert page.bullets == ["Der er for få svar fra HP49 til at sige noget sikkert om området "
+                            "i 2021."]
+    assert "Der er for få svar fra HP49 til at vise antallet." in page.sections["Hvem har svaret?"]
+    values = next(c for c in page_charts(data) if c.kind == "values")
+    assert not any(s.startswith("HP49") for s in values.series)
+    assert "HP49 20" not in values.alt
