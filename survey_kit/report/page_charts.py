@@ -330,18 +330,30 @@ def draw_dots(chart: PageChart, width: float = 5.2, font: float = 12.0) -> Figur
 
 
 def draw_trend(chart: PageChart, width: float = 5.2, font: float = 11.0) -> Figure:
-    """Small panels, one per row (score), of the area's figures across the rounds."""
+    """Small panels, one per row (score), of the area's figures across the rounds.
+
+    The panels are placed by hand (no layout engine: seven panels would make the constrained
+    layout the slowest part of a page): a title band, then rows of panels, each with room for
+    a two-line panel title above and the round labels below, and the key at the bottom."""
     n = len(chart.rows)
     ncol = min(3, n)
     nrow = math.ceil(n / ncol)
-    fig = _canvas(width, 0.9 + 1.5 * nrow)
-    axes = fig.subplots(nrow, ncol, sharey=True, squeeze=False)
+    title = _title(chart.title, width, font + 1)
+    top = 0.2 + 0.26 * (title.count("\n") + 1)
+    band, plot, ticks = 0.44, 0.95, 0.32
+    key = 0.32 if chart.open_label else 0.0
+    height = top + nrow * (band + plot + ticks) + key + 0.08
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    left, right, gap = 0.42, 0.08, 0.14
+    panel = (width - left - right - gap * (ncol - 1)) / ncol
     xs = list(dict.fromkeys(m.x for m in chart.marks))
-    for i, ax in enumerate(axes.flat):
-        if i >= n:
-            ax.set_visible(False)
-            continue
-        own = [m for m in chart.marks if m.row == chart.rows[i]]
+    for i, row in enumerate(chart.rows):
+        r, c = divmod(i, ncol)
+        bottom = height - top - (r + 1) * (band + plot + ticks) + ticks
+        ax = fig.add_axes(((left + c * (panel + gap)) / width, bottom / height,
+                           panel / width, plot / height))
+        own = [m for m in chart.marks if m.row == row]
         pos = [xs.index(m.x) for m in own]
         ax.plot(pos, [m.value for m in own], color=OKABE_ITO[0], linewidth=1.2, zorder=2)
         for p, m in zip(pos, own, strict=True):
@@ -349,19 +361,20 @@ def draw_trend(chart: PageChart, width: float = 5.2, font: float = 11.0) -> Figu
             ax.plot([p], [m.value], marker="o", color=OKABE_ITO[0], markersize=6.5,
                     markerfacecolor=OKABE_ITO[0] if m.filled else "white", markeredgewidth=1.5,
                     zorder=3)
-        ax.set_title("\n".join(_wrap(chart.rows[i], 18)), fontsize=font, loc="left")
+        ax.set_title("\n".join(_wrap(row, 18)), fontsize=font, loc="left")
         ax.set_xticks(range(len(xs)), xs)
         ax.set_xlim(-0.5, len(xs) - 0.5)
         ax.set_ylim(*chart.limits)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt_dec(x, 0)))
-        ax.tick_params(labelsize=font - 1)
+        ax.tick_params(labelsize=font - 1, labelleft=c == 0)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.suptitle(_title(chart.title, width, font + 1), x=0.02, ha="left", fontsize=font + 1,
-                 fontweight="bold")
+    fig.text(0.02, 1 - 0.12 / height, title, ha="left", va="top", fontsize=font + 1,
+             fontweight="bold")
     if chart.open_label:
-        fig.supxlabel(key_line(chart), fontsize=font - 1)
+        fig.text(0.5, 0.1 / height, key_line(chart), ha="center", va="bottom",
+                 fontsize=font - 1)
     return fig
 
 
