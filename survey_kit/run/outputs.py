@@ -30,6 +30,7 @@ from survey_kit.report import (
 )
 from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
+from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, site, tablesets, wording
 from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
@@ -122,7 +123,7 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
     vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[year] == rounds[-1])]
     change = rows[rows["comparison"] == AREA_CHANGE]
     bookkeeping = ("family", "subgroup", "area", "comparison", "reference",
-                   "multiplicity_family", "family_size")
+                   "multiplicity_family")  # family_size: the page names its family
     groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g)) for g in others)
     return AreaSummaryInput(
         area_name=cfg.label(cfg.area or "", area),
@@ -137,6 +138,9 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         round_column=year, group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
+        small_area=wording.area_small_area(tables.small_area, year, area,
+                                           shown[shown[UNIT].astype(str) == area]),
+        rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 
 
