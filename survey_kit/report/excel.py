@@ -212,7 +212,7 @@ def _family_notes(data: SignificanceInput, variable: str) -> list[str]:
         ("group", data.group_contrasts, "alle parvise sammenligninger af grupperne i samme "
          "rækkeblok og alle runder", "Bogstaver"),
         ("change", data.change_contrasts, "alle sammenligninger mellem runder i samme "
-         "rækkeblok, for alle grupper og alle par af runder (også dem, der ikke vises med pile)",
+         "rækkeblok, for alle grupper og alle par af runder, også dem, der ikke vises med pile",
          f"{UP} / {DOWN}"),
     ):
         if frame is None or frame.empty or (which == "change" and len(data.banner.rounds) < 2):
@@ -220,9 +220,9 @@ def _family_notes(data: SignificanceInput, variable: str) -> list[str]:
         sizes = family_sizes(data, which).get(variable, {})
         counts = ""
         if sizes:
-            counts = " (antal: " + ", ".join(f"{display_label(k)} {n}"
-                                              for k, n in sizes.items()) + ")"
-        out.append(f"{start}: {method} over {what}{counts}.")
+            counts = " Antal sammenligninger pr. rækkeblok: " + ", ".join(
+                f"{display_label(k)} {n}" for k, n in sizes.items()) + "."
+        out.append(f"{start}: {method} over {what}.{counts}")
     return out
 
 
