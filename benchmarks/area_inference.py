@@ -230,7 +230,7 @@ def report(scenario: str, reps: int, frames: dict[str, pd.DataFrame], seconds: f
         "",
         f"Population seed 2018, sample seeds 10000..{10000 + reps - 1}; each sample analysed "
         f"by `survey_kit.run.pipeline.process` with the bundled `tryghedsmaaling.toml` "
-        f"(raking, area df, page-wise Holm, Fay-Herriot REML with smoothed variances); "
+        f"(raking, area df, Bonferroni over each area page, Fay-Herriot REML with smoothed variances); "
         f"{seconds:.0f} s on {workers} worker(s). Samples on which the run stopped: "
         f"{len(stopped)}" + "".join(f"\n- sample {r.sample}: {r.message}"
                                    for r in stopped.itertuples()),
