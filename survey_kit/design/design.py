@@ -60,8 +60,9 @@ class Design:
     """
 
     __slots__ = ("_by_cache", "_column_cache", "_data", "_engine", "_est_cache", "_mask", "_spec",
-                 "_value_cache", "_weighting", "_weights")
+                 "_sums_cache", "_value_cache", "_weighting", "_weights")
     _value_cache: dict[str, tuple[np.ndarray, np.ndarray]]
+    _sums_cache: dict[tuple[str, ...], dict[str, tuple[np.ndarray, ...]]]
     _column_cache: dict[str, tuple[np.ndarray, pd.Index]]
     _est_cache: dict[tuple[object, ...], Estimate]
     _data: pd.DataFrame
@@ -111,6 +112,7 @@ class Design:
         setter(self, "_spec", spec)
         setter(self, "_by_cache", by_cache)
         setter(self, "_est_cache", {})
+        setter(self, "_sums_cache", {})
         setter(self, "_column_cache", column_cache)
         setter(self, "_value_cache", value_cache)
 
@@ -263,11 +265,21 @@ class Design:
                 raise EstimationError("the domain is empty: no respondent is in the subset")
             result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
                                        keys, level, statistic, columns=self._value_cache,
-                                       design_df=self.df)
+                                       design_df=self.df, passes=self._passes(canonical))
             if len(self._est_cache) >= 32:
                 self._est_cache.pop(next(iter(self._est_cache)))
             self._est_cache[key] = result
         return _reorder_domains(result, by_names)
+
+    def _passes(self, by: list[str]) -> dict[str, tuple[np.ndarray, ...]]:
+        """This design's per-variable PSU x domain sums for the domains of ``by`` (weights,
+        subset and calibration cells are fixed per design; a few by-sets are kept)."""
+        key = tuple(by)
+        if key not in self._sums_cache:
+            if len(self._sums_cache) >= 8:
+                self._sums_cache.pop(next(iter(self._sums_cache)))
+            self._sums_cache[key] = {}
+        return self._sums_cache[key]
 
     def mean(
         self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,

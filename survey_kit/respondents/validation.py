@@ -44,6 +44,9 @@ from survey_kit.spec.model import Item, Questionnaire
 
 __all__ = ["REJECT_COLUMNS", "Thresholds", "ValidationLimitError", "ValidationReport", "validate"]
 SOURCE_COLUMNS = ("source_file", "source_row")
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+"""pandas 3 shares unchanged columns between frames and copies one only when it is written:
+the valid rows need no copy of the whole respondent table."""
 
 
 @dataclass
@@ -57,12 +60,16 @@ class _Cells:
     info: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def add(self, column: str, item: Item, answered: np.ndarray, invalid: np.ndarray,
-            mapped: np.ndarray) -> None:
-        empty = np.zeros(self.n, dtype=bool)
-        self.invalid[column] = self.invalid.get(column, empty) | invalid
-        self.answered[column] = self.answered.get(column, empty) | answered
-        known = self.mapped.get(column, np.full(self.n, np.nan))
-        self.mapped[column] = np.where(np.isnan(mapped), known, mapped)
+            mapped: np.ndarray | None) -> None:
+        """Record a segment's findings (``mapped``: codes read from label text, or None
+        when no answer of the segment was text: then nothing is stored for it)."""
+        known = self.invalid.get(column)
+        self.invalid[column] = invalid if known is None else known | invalid
+        known = self.answered.get(column)
+        self.answered[column] = answered if known is None else known | answered
+        if mapped is not None:
+            known = self.mapped.get(column, np.full(self.n, np.nan))
+            self.mapped[column] = np.where(np.isnan(mapped), known, mapped)
         self.info.setdefault(column, (item.id, item.scale.id, _expected_codes(item)))
 
 
@@ -279,7 +286,7 @@ def _item_problems(
 ) -> pd.DataFrame | None:
     values = data[seg.column]
     codes, not_numeric = to_codes(values)
-    mapped = np.full(len(data), np.nan)
+    mapped = None
     if map_labels and (not_numeric & seg.rows).any():
         mapped = raw_codes(label_codes(values, not_numeric & seg.rows, item.scale), seg.recode)
         hit = ~np.isnan(mapped)
@@ -348,10 +355,12 @@ def _assemble(
 def _valid_frame(data: pd.DataFrame, rejected: np.ndarray, cells: _Cells) -> pd.DataFrame:
     """The kept rows with invalid answers blanked and label answers as codes."""
     kept = ~rejected
-    out = data.loc[kept].copy()
+    out = data.loc[kept]
+    if not COPY_ON_WRITE:  # pandas 2: a separate frame; pandas 3 copies a column on write
+        out = out.copy()
     for column, invalid in cells.invalid.items():
-        mapped = cells.mapped[column]
-        if (~np.isnan(mapped[kept])).any():
+        mapped = cells.mapped.get(column)
+        if mapped is not None and (~np.isnan(mapped[kept])).any():
             codes, _ = to_codes(data[column])
             codes = np.where(np.isnan(mapped), codes, mapped)
             out[column] = np.where(invalid, np.nan, codes)[kept]
