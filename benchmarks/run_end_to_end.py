@@ -46,6 +46,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 CONFIG = ROOT / "reports" / "tryghedsmaaling.toml"
+CHUNK = 1_000_000
 ITEM = re.compile(r"^(ot|ss|kh|ti|tf|lk)\d")
 
 
@@ -54,26 +55,41 @@ def make_files(n: int, folder: Path, csv: bool = False, areas: int = 66,
     """Write ``n`` resampled demo respondents (Parquet per round), margins and a config."""
     import survey_kit as sk
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     folder.mkdir(parents=True, exist_ok=True)
     demo = sk.datasets.load_demo()
     rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(demo.tryghed), n)
-    df = demo.tryghed.iloc[rows].reset_index(drop=True)
-    df["resp_id"] = np.arange(1, n + 1)
-    df["design_weight"] = df["design_weight"] * len(demo.tryghed) / n
-    if areas != 66:
-        df = _split_areas(df, areas)
-    files = []
-    for year, part in df.groupby("year", sort=True):
-        path = folder / f"tryghed_{year}.parquet"
-        part.drop(columns=["year"]).reset_index(drop=True).to_parquet(path, index=False)
-        files.append((path, int(year)))
-        if csv:
-            part.drop(columns=["year"]).to_csv(folder / f"tryghed_{year}.csv", index=False)
+    writers: dict[int, pq.ParquetWriter] = {}
+    weights = []
+    for start in range(0, n, CHUNK):  # a million rows at a time: 10M fit in memory
+        rows = rng.integers(0, len(demo.tryghed), min(CHUNK, n - start))
+        df = demo.tryghed.iloc[rows].reset_index(drop=True)
+        df["resp_id"] = np.arange(start + 1, start + len(df) + 1)
+        df["design_weight"] = df["design_weight"] * len(demo.tryghed) / n
+        if areas != 66:
+            df = _split_areas(df, areas)
+            weights.append(df[df["group"] == "helhedsplan"].groupby(["year", "area"])[
+                "design_weight"].sum())
+        for year, part in df.groupby("year", sort=True):
+            table = pa.Table.from_pandas(part.drop(columns=["year"]), preserve_index=False)
+            if year not in writers:
+                writers[year] = pq.ParquetWriter(folder / f"tryghed_{year}.parquet",
+                                                 table.schema)
+            writers[year].write_table(table)
+            if csv:
+                part.drop(columns=["year"]).to_csv(folder / f"tryghed_{year}.csv",
+                                                   index=False, mode="a" if start else "w",
+                                                   header=not start)
+    for writer in writers.values():
+        writer.close()
+    files = [(folder / f"tryghed_{y}.parquet", int(y)) for y in sorted(writers)]
     demo.margins.to_csv(folder / "margins.csv", index=False)
     area_margins = demo.area_margins
     if areas != 66:
-        area_margins = _split_area_margins(area_margins, df)
+        area_margins = _split_area_margins(area_margins, pd.concat(weights).groupby(
+            level=[0, 1]).sum())
     area_margins.to_csv(folder / "area_margins.csv", index=False)
     for suffix in (["parquet", "csv"] if csv else ["parquet"]):
         _write_config(folder, suffix, [p.with_suffix(f".{suffix}") for p, _ in files],
@@ -85,15 +101,15 @@ def _split_areas(df: pd.DataFrame, areas: int) -> pd.DataFrame:
     """Every helhedsplan area cut into ``areas / 66`` parts by its PSUs (afdelinger)."""
     k = max(1, round(areas / 66))
     focus = df["group"] == "helhedsplan"
-    part = pd.factorize(df["psu"])[0] % k
+    part = (pd.util.hash_pandas_object(df["psu"], index=False).to_numpy() % k).astype(int)
     df.loc[focus, "area"] = df.loc[focus, "area"] + "-" + pd.Series(part, index=df.index)[
         focus].astype(str)
     return df
 
 
-def _split_area_margins(margins: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
-    """Area margins for split areas: each part gets its parent's counts x its weight share."""
-    parts = df[df["group"] == "helhedsplan"].groupby(["year", "area"])["design_weight"].sum()
+def _split_area_margins(margins: pd.DataFrame, parts: pd.Series) -> pd.DataFrame:
+    """Area margins for split areas: each part gets its parent's counts x its weight share
+    (``parts``: the helhedsplan weight total per year and part)."""
     out = []
     for (year, area), w in parts.items():
         parent = area.rsplit("-", 1)[0]
@@ -136,13 +152,16 @@ def load() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def one_run(config: Path, out: Path) -> dict:
-    """``survey-kit run CONFIG --quiet`` in a fresh process: wall, steps, memory, files."""
+def one_run(config: Path, out: Path, source: Path | None = None) -> dict:
+    """``survey-kit run CONFIG --quiet`` in a fresh process: wall, steps, memory, files.
+    ``source``: run the survey_kit found there (e.g. an export of main) instead."""
     shutil.rmtree(out, ignore_errors=True)
     before = load()
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, "run", str(config), "--out", str(out),
-                           "--quiet"], capture_output=True, text=True)
+                           "--quiet"], capture_output=True, text=True, env=env,
+                          cwd=source or None)
     outer = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"run failed:\n{done.stderr[-3000:]}")

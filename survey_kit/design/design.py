@@ -13,7 +13,7 @@ from survey_kit.design.structure import Columns, build_design
 from survey_kit.design.trimming import trim_result
 from survey_kit.design.weighting import WeightingResult, calibrate_weights, rake_weights
 from survey_kit.errors import DesignError, EstimationError
-from survey_kit.estimate.domains import as_list, factorise, restrict
+from survey_kit.estimate.domains import as_list, compact, factorise, restrict
 from survey_kit.estimate.estimators import CI_METHODS, estimate_means, proportion_ci
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
@@ -216,10 +216,11 @@ class Design:
         names = tuple(as_list(by))
         cached = self._by_cache.get(names)
         if cached is None:
-            cached = factorise(self._data, names, self._column_cache)
+            codes, keys = factorise(self._data, names, self._column_cache)
+            cached = (compact(codes), keys)  # kept small; handed out as fresh int64 codes
             self._by_cache[names] = cached
         codes, keys = cached
-        return restrict(codes, keys, self._mask)
+        return restrict(codes.astype(np.int64), keys, self._mask)
 
     def subset(self, mask: pd.Series | np.ndarray | str) -> Design:
         """A design restricted to a domain; the full design is kept for the variance
@@ -311,6 +312,10 @@ class Design:
         for name in names:
             if name not in self._data.columns:
                 continue
+            if name in self._value_cache:  # numeric, already read: (y with 0 for NaN, valid)
+                y0, valid = self._value_cache[name]
+                if not (valid & (y0 != 0) & (y0 != 1)).any():
+                    continue
             col = pd.to_numeric(self._data[name], errors="coerce")
             bad = col.notna() & ~col.isin([0, 1])
             if bad.any():

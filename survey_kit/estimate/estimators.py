@@ -89,8 +89,9 @@ def domain_sums(
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
     PD = P * D
-    key = np.where(domain >= 0, psu * D + domain, PD)
-    cell_keys = [np.where((domain >= 0) & (codes >= 0), codes * D + domain, C * D)
+    outside = domain < 0
+    key = _bin_keys(psu, D, domain, outside, PD)
+    cell_keys = [_bin_keys(codes, D, domain, outside | (codes < 0), C * D)
                  for codes, C, _ in cells]
     acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
     cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
@@ -149,6 +150,17 @@ def domain_sums(
 
 
 _PASSES = ("W", "S", "S2", "W2", "n")
+
+
+def _bin_keys(unit: np.ndarray, D: int, domain: np.ndarray, outside: np.ndarray,
+              spare: int) -> np.ndarray:
+    """``unit * D + domain`` as int64, ``spare`` (the dropped bin) where ``outside``; built
+    in one array (a national file's temporaries are 80 MB each)."""
+    key = np.multiply(unit, D, dtype=np.int64)
+    key += domain
+    if outside.any():
+        key[outside] = spare
+    return key
 
 
 def _restore(saved: tuple[np.ndarray, ...], v: int, acc: dict[str, np.ndarray],

@@ -76,6 +76,29 @@ def _smallest(values: np.ndarray) -> np.dtype | None:
     return None
 
 
+def as_objects(values: pd.Series) -> pd.Series:
+    """``values.astype(object)``, with one Python object per distinct text instead of one
+    per row (a national file's area column: 8 bytes a row instead of ~60); other dtypes
+    are converted as they are.
+
+    Examples
+    --------
+    >>> s = pd.Series(["a", "b", None, "a"], dtype="string")
+    >>> out = as_objects(s)
+    >>> out.tolist() == s.astype(object).tolist(), out.dtype, out.iloc[0] is out.iloc[3]
+    (True, dtype('O'), True)
+    """
+    if not isinstance(values.dtype, pd.StringDtype):
+        return values.astype(object)
+    codes, uniques = pd.factorize(values)
+    table = np.asarray(uniques.astype(object), dtype=object)
+    out = table[np.maximum(codes, 0)] if len(table) else np.empty(len(values), dtype=object)
+    lacking = codes < 0
+    if lacking.any():
+        out[lacking] = values[lacking].astype(object).to_numpy()
+    return pd.Series(out, index=values.index, name=values.name, dtype=object)
+
+
 def release_unused() -> None:
     """Return the memory Arrow's allocator keeps for reuse after reading to the system
     (a national Parquet file leaves hundreds of MB of freed buffers in the pool)."""
@@ -84,4 +107,4 @@ def release_unused() -> None:
     pa.default_memory_pool().release_unused()
 
 
-__all__ = ["compact_codes", "release_unused"]
+__all__ = ["as_objects", "compact_codes", "release_unused"]

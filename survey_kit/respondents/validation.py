@@ -27,6 +27,7 @@ from survey_kit.respondents.recode import (
     Segment,
     apply_recode,
     check_columns,
+    member,
     read_rounds,
     segments,
     to_codes,
@@ -231,11 +232,16 @@ def canonical_ids(ids: pd.Series) -> pd.Series:
 def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     if id_column not in data.columns:
         return None
-    ids = canonical_ids(data[id_column])
-    blank = ids.isna().to_numpy(dtype=bool)
-    codes, _ = pd.factorize(ids)
-    first = pd.Series(np.arange(len(ids))).groupby(codes).transform("min").to_numpy()
-    dup = ~blank & (first != np.arange(len(ids)))
+    values = data[id_column]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
+        codes, _ = pd.factorize(values)  # whole numbers: equal as text exactly when equal
+        blank = np.zeros(len(values), dtype=bool)
+    else:
+        ids = canonical_ids(values)
+        blank = ids.isna().to_numpy(dtype=bool)
+        codes, _ = pd.factorize(ids)
+    first = first_positions(codes)
+    dup = ~blank & (first != np.arange(len(codes)))
     reasons = "duplicate " + id_column + " (first in " + _places(data, first[dup]) + ")"
     parts = [
         _frame(data, blank, id_column, "missing respondent id", "missing_id"),
@@ -243,6 +249,25 @@ def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     ]
     kept = [p for p in parts if p is not None]
     return pd.concat(kept, ignore_index=True) if kept else None
+
+
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """For each row, the position of the first row with its code (codes from
+    ``pd.factorize``, numbered in order of first appearance; ``-1`` rows point to
+    themselves).
+
+    Examples
+    --------
+    >>> first_positions(np.array([0, 1, 0, -1, 2, 1])).tolist()
+    [0, 1, 0, 3, 4, 1]
+    """
+    rows = np.arange(len(codes))
+    if len(codes) == 0:
+        return rows
+    seen = np.maximum.accumulate(codes)
+    new = codes > np.concatenate(([-1], seen[:-1]))  # the first row of each code, in order
+    starts = rows[new]
+    return np.where(codes >= 0, starts[np.maximum(codes, 0)], rows)
 
 
 def _places(data: pd.DataFrame, positions: np.ndarray) -> pd.Series:
@@ -293,7 +318,7 @@ def _item_problems(
         codes, not_numeric = np.where(hit, mapped, codes), not_numeric & ~hit
     codes = apply_recode(codes, seg.recode)
     scale = item.scale
-    allowed = np.isin(codes, scale.codes) | np.isin(codes, scale.missing_codes)
+    allowed = member(codes, scale.codes) | member(codes, scale.missing_codes)
     bad = seg.rows & ~np.isnan(codes) & ~allowed
     text = seg.rows & not_numeric
     cells.add(seg.column, item, seg.rows & (~np.isnan(codes) | not_numeric), bad | text, mapped)

@@ -21,6 +21,7 @@ from survey_kit.errors import ConfigError, DataValidationError
 from survey_kit.io import read_data, read_margins
 from survey_kit.io.compact import compact_codes, release_unused
 from survey_kit.respondents.recode import YEAR_COLUMN
+from survey_kit.respondents.scoring import score as score_data
 from survey_kit.respondents.validation import ValidationReport
 from survey_kit.respondents.validation import validate as validate_data
 from survey_kit.run.checks import check_item_columns, config_columns, item_columns, match_columns
@@ -237,7 +238,9 @@ def derived_group(cfg: RunConfig, frame: pd.DataFrame) -> pd.DataFrame:
 
 def score(q: Questionnaire, valid: pd.DataFrame, log: RunLog) -> pd.DataFrame:
     """Dimension scores, index and share indicators for the valid rows."""
-    scored = q.score(valid)
+    # the 0/1 answer indicators (1.0, 0.0 or NaN: exact in float32) in half the memory;
+    # every estimate reads them as float64, the same numbers
+    scored = score_data(q, valid, indicator_dtype=np.float32)
     log.step("score", len(valid), len(scored),
              index_missing=int(scored["index"].isna().sum()))
     return scored
