@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean setup
+.PHONY: demo test lint typecheck bench clean setup browser-tools
 
 setup: $(STAMP)
 
@@ -22,11 +22,16 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint
+# The browser tests (tests/browser) need Chromium (Debian package), Playwright (dev extras)
+# and axe-core (npm); browser-tools installs the first and the last where it can.
+browser-tools:
+	@tests/browser/install-tools.sh
+
+test: $(STAMP) lint browser-tools
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) reports/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reports/out .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules

@@ -29,6 +29,7 @@ import multiprocessing as mp
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -57,8 +58,10 @@ class Study:
     null: bool
 
 
+@lru_cache(maxsize=2)
 def make_study(scenario: str, seed: int = 2018) -> Study:
-    """The population of ``scenario`` (``"demo"`` or ``"null"``) and the bundled config."""
+    """The population of ``scenario`` (``"demo"`` or ``"null"``) and the bundled config
+    (built once per process)."""
     pop = sk.datasets.demo_population(seed, scenario=scenario)
     return Study(pop, load_config(CONFIG), scenario == "null")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from rich.markup import escape
 
 from survey_kit.errors import DisclosureError, SurveyKitError
 from survey_kit.io import read_data
@@ -31,6 +32,9 @@ from survey_kit.scaffold import command as init_command
 from survey_kit.spec import load_questionnaire
 
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.progress import Progress, Task, TaskID
+
     from survey_kit.run.config import RunConfig
 
 PROG = "survey-kit"
@@ -232,8 +236,10 @@ register(Command("validate", "check a data file against a questionnaire spec",
 def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Path:
     """One annual run with progress on stderr (rich); returns the output folder.
 
-    The summary of the data (rows per file, cells blanked, rows rejected, top reasons) is
-    printed at the end, and also when the run stops at the limits of ``[validation]``."""
+    Each step is a line with the time; long work (the area pages) shows a bar with its
+    count, "områder skrevet 12/66", and a line when it is done.  The summary of the data
+    (rows per file, cells blanked, rows rejected, top reasons) is printed at the end, and
+    also when the run stops at the limits of ``[validation]``."""
     from rich.console import Console
 
     from survey_kit.run.pipeline import run
@@ -242,15 +248,10 @@ def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Pa
     label = config.stem if isinstance(config, Path) else Path(str(config.source)).stem
     summaries: list[str] = []
     try:
-        with console.status(f"{label}: starting") as status:
+        with _progress_display(console) as bars:
             start = time.perf_counter()
-
-            def progress(step: str) -> None:
-                console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {label}: {step}",
-                              highlight=False, markup=True)
-                status.update(f"{label}: {step} …")
-
-            target = run(config, out=out, progress=progress, summary=summaries.append)
+            target = run(config, out=out, progress=_Shown(console, bars, label),
+                         summary=summaries.append)
     except ValidationLimitError as exc:
         print("\n".join(summaries), file=sys.stderr)
         raise RunStoppedError(f"{config}: the run stopped: {_first(exc)}; fix the data or the "
@@ -260,6 +261,66 @@ def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Pa
                   highlight=False, markup=False)
     print("\n".join(summaries), file=sys.stderr)
     return target
+
+
+def _progress_display(console: Console) -> Progress:
+    """The live display of a run: a spinner on the current step, and a bar with its count
+    ("områder skrevet ━━━━╸━━━ 12/66") for counted work."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Counted(ProgressColumn):
+        """A column shown only for tasks with a total (counted work), not for steps."""
+
+        def __init__(self, column: ProgressColumn) -> None:
+            super().__init__()
+            self.column = column
+
+        def render(self, task: Task) -> RenderableType:
+            return self.column.render(task) if task.total is not None else Text("")
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), Counted(BarColumn()),
+                    Counted(MofNCompleteColumn()), TimeElapsedColumn(), console=console,
+                    transient=True)
+
+
+class _Shown:
+    """The run's progress callback on the console: a timed line per step, a bar per count
+    (:class:`~survey_kit.run.progress.Count`) and a line when the count is complete."""
+
+    def __init__(self, console: Console, bars: Progress, label: str) -> None:
+        self.console, self.bars, self.label = console, bars, label
+        self.step = bars.add_task(f"{label}: starting", total=None)
+        self.counts: dict[str, tuple[TaskID, float]] = {}
+
+    def _line(self, text: str) -> None:
+        self.console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {self.label}: {text}",
+                           highlight=False, markup=True)
+
+    def __call__(self, message: str) -> None:
+        from survey_kit.run.progress import Count
+
+        if not isinstance(message, Count):
+            self._line(escape(message))
+            self.bars.update(self.step, description=f"{self.label}: {escape(message)} …")
+            return
+        if message.what not in self.counts:
+            task = self.bars.add_task(f"{self.label}: {message.what}", total=message.total)
+            self.counts[message.what] = (task, time.perf_counter())
+        task, started = self.counts[message.what]
+        self.bars.update(task, completed=message.done, total=message.total)
+        if message.done >= message.total:
+            self.bars.remove_task(task)
+            del self.counts[message.what]
+            self._line(f"{escape(message)} ({time.perf_counter() - started:.1f} s)")
 
 
 class RunStoppedError(SurveyKitError):

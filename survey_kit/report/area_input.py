@@ -21,6 +21,13 @@ from survey_kit.report.inputs import (
     key_text,
     raise_if,
 )
+from survey_kit.report.shown import DIRECT, SUPPRESSED, PageRule, ShownFigure, shown_figures
+from survey_kit.report.statements import PAGE_HIGH, PAGE_LOW, TestedStatement, statement_table
+
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "se", "df", PAGE_LOW, PAGE_HIGH, "family_size", "adjust_method",
+)
+"""Columns of the input tables kept when present (the page rule and the page intervals)."""
 
 
 @dataclass(frozen=True)
@@ -48,17 +55,23 @@ class AreaSummaryInput:
         The area's name as residents know it.
     area_estimates : pandas.DataFrame
         The area's totals: ``variable, <round_column>, estimate, ci_low, ci_high, n,
-        suppressed``.
+        suppressed`` and, for the page rule (:mod:`survey_kit.report.shown`), ``se`` and
+        ``df`` (without them every estimate is shown as given).
     comparison_estimates : pandas.DataFrame
         Totals of the comparison groups: ``variable, <group_column>, <round_column>,
         estimate, ci_low, ci_high, n, suppressed``.
     comparisons : pandas.DataFrame
         Contrasts of the area with each comparison group in the latest round: ``variable,
         group_a, group_b, difference, significant, suppressed``; one of group_a/group_b is
-        ``area_id`` (the sign is turned so the difference is area - group).
+        ``area_id`` (the sign is turned so the difference is area - group).  With the page
+        intervals ``ci_low_page, ci_high_page`` (the simultaneous intervals of the page's
+        multiplicity family, :mod:`survey_kit.run.areas`), ``family_size`` and
+        ``adjust_method``, the page draws the differences and names the family; a row whose
+        ``significant`` disagrees with its page interval is refused.
     changes : pandas.DataFrame
         Contrasts between rounds for the area: ``variable, group_a, group_b, difference,
-        significant, suppressed`` with rounds in group_a/group_b.
+        significant, suppressed`` with rounds in group_a/group_b (the later round first);
+        the page states the change since each earlier round given (previous, baseline).
     variables : tuple of VariableInfo
         Variables in display order; their ``description`` is the one-sentence explanation.
     area_id : str
@@ -82,12 +95,24 @@ class AreaSummaryInput:
     clustered : bool
         True for a clustered/stratified design (kept for the method facts; the resident text
         does not go into the design).
+    small_area : pandas.DataFrame or None
+        The area's Fay-Herriot estimates after disclosure control: ``variable,
+        <round_column>, eblup, rmse, model_variance, suppressed``; None when the run has no
+        small-area models.
+    rule : PageRule
+        Which figure the page shows (``[small_area] min_df, max_cv`` and the level).
 
     Attributes
     ----------
     area_cells, comparison_cells : ShownCells
         The shown cells of ``area_estimates`` (by variable and round) and of
         ``comparison_estimates`` (by variable, group and round), indexed once.
+    figures : dict
+        The figure the page shows per (variable, round text) (:func:`shown_figures`).
+    group_figures : dict
+        Each comparison group's figure in the latest round, per (variable, group id).
+    statements : tuple of TestedStatement
+        Every difference and change the page may state (:func:`statement_table`).
     """
 
     area_name: str
@@ -112,8 +137,13 @@ class AreaSummaryInput:
     organisation: str = ""
     weighted: bool = True
     clustered: bool = True
+    small_area: pd.DataFrame | None = None
+    rule: PageRule = field(default_factory=PageRule)
     area_cells: ShownCells = field(init=False, repr=False)
     comparison_cells: ShownCells = field(init=False, repr=False)
+    figures: dict[tuple[str, str], ShownFigure] = field(init=False, repr=False)
+    group_figures: dict[tuple[str, str], ShownFigure] = field(init=False, repr=False)
+    statements: tuple[TestedStatement, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -131,8 +161,9 @@ class AreaSummaryInput:
             check_variables(frame, self.variables, name, problems)
             if "estimate" in cols:
                 check_unit_interval(frame, "estimate", name, problems)
-            object.__setattr__(self, name, frame[[c for c in frame.columns if c in
-                                                  {*cols, "suppressed"}]])
+            keep = {*cols, "suppressed", *OPTIONAL_COLUMNS}
+            object.__setattr__(self, name, frame[[c for c in frame.columns if c in keep]])
+        self._check_small_area(problems)
         if not self.area_name.strip():
             problems.append("area_name must be non-empty")
         if self.min_n < 5:
@@ -144,6 +175,55 @@ class AreaSummaryInput:
                            ShownCells(self.area_estimates, ("variable", self.round_column)))
         object.__setattr__(self, "comparison_cells", ShownCells(
             self.comparison_estimates, ("variable", self.group_column, self.round_column)))
+        self._statements()
+
+    def _check_small_area(self, problems: list[str]) -> None:
+        if self.small_area is None:
+            return
+        cols = ["variable", self.round_column, "eblup", "rmse", "model_variance"]
+        frame = check_frame(self.small_area, cols, "small_area", problems)
+        check_suppressed(frame, "small_area", problems)
+        check_variables(frame, self.variables, "small_area", problems)
+        object.__setattr__(self, "small_area", frame[[*cols, "suppressed"]]
+                           if not problems else frame)
+
+    def _statements(self) -> None:
+        """The shown figures and the tested statements (refused when inconsistent)."""
+        figures = shown_figures(self.area_estimates, self.small_area, self.round_column,
+                                self.rule)
+        now = self.round_keys[-1]
+        groups = {}
+        for v in self.variables:
+            for g in self.comparison_groups:
+                hit = self.comparison_cells.get(variable=v.id, **{self.group_column: g.id,
+                                                                  self.round_column: now})
+                if hit is not None:
+                    groups[(v.id, g.id)] = (ShownFigure(SUPPRESSED) if hit[0] != hit[0]
+                                            else ShownFigure(DIRECT, *hit))
+        problems: list[str] = []
+        statements = statement_table(
+            self.variables, figures, groups, self.comparisons, self.changes, self.area_id,
+            [g.id for g in self.comparison_groups], self.round_keys, problems)
+        raise_if(problems, f"resident summary {self.area_name!r}")
+        object.__setattr__(self, "figures", figures)
+        object.__setattr__(self, "group_figures", groups)
+        object.__setattr__(self, "statements", statements)
+
+    @property
+    def page_adjust_method(self) -> str:
+        """The multiplicity correction of the page's statements (the contrasts' own, else
+        ``adjust_method``)."""
+        for frame in (self.comparisons, self.changes):
+            if "adjust_method" in frame.columns:
+                methods = [key_text(m) for m in frame["adjust_method"] if key_text(m)]
+                if methods:
+                    return methods[0]
+        return self.adjust_method
+
+    @property
+    def family_size(self) -> int:
+        """The size of the page's multiplicity family (0 when the contrasts do not say)."""
+        return max((s.family_size for s in self.statements), default=0)
 
     @property
     def round_keys(self) -> tuple[str, ...]:

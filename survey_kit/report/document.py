@@ -9,7 +9,10 @@ the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -17,12 +20,29 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF)."""
+    """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF), or a
+    ``draw`` function that makes the PNG when it is first needed (:attr:`image`,
+    :attr:`uri`), so that a document can be built and checked without drawing."""
 
     caption: str
     alt: str
-    data_uri: str
-    png: bytes
+    data_uri: str = ""
+    png: bytes = b""
+    draw: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def image(self) -> bytes:
+        """The PNG bytes (drawn once)."""
+        if self.png or self.draw is None:
+            return self.png
+        return self.draw()
+
+    @cached_property
+    def uri(self) -> str:
+        """The image as a data URI for ``<img src=...>``."""
+        if self.data_uri:
+            return self.data_uri
+        return "data:image/png;base64," + base64.b64encode(self.image).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -37,7 +57,8 @@ class TableBlock:
 
 @dataclass(frozen=True)
 class Section:
-    """A section: heading, an intro line, paragraphs, bullets, a table, figures, subsections."""
+    """A section: heading, an intro line, paragraphs, bullets, a table, figures, subsections,
+    and a closing note (small print after the bullets, table and figures)."""
 
     heading: str
     intro: str = ""
@@ -46,16 +67,19 @@ class Section:
     table: TableBlock | None = None
     figures: tuple[FigureBlock, ...] = ()
     subsections: tuple[Section, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class SummaryDocument:
-    """A whole summary: title, lead paragraph, sections and a footer line."""
+    """A whole summary: title, lead paragraph, sections and a footer line; ``nav`` holds
+    (text, address) links shown above the page in HTML (e.g. back to a site's index)."""
 
     title: str
     lead: str
     sections: tuple[Section, ...]
     footer: str = ""
+    nav: tuple[tuple[str, str], ...] = ()
 
 
 def environment() -> Environment:
@@ -78,8 +102,15 @@ def html_to(doc: SummaryDocument, path: str | Path | None = None) -> str:
     return html
 
 
-def render_html(doc: SummaryDocument) -> str:
+PLACEHOLDER_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+"""A 1x1 image: the ``src`` of every figure when a page is rendered without drawing."""
+
+
+def render_html(doc: SummaryDocument, images: bool = True) -> str:
     """Render a :class:`SummaryDocument` as one self-contained HTML page (lang="da").
+
+    ``images=False`` leaves the charts undrawn (:data:`PLACEHOLDER_IMAGE`; their alt texts
+    and captions are in place): for checking the text of many pages fast.
 
     Examples
     --------
@@ -88,7 +119,8 @@ def render_html(doc: SummaryDocument) -> str:
     >>> '<html lang="da">' in html, "Tryghed i &lt;b&gt;X&lt;/b&gt;" in html, "<script" in html
     (True, True, False)
     """
-    return environment().get_template("summary.html.j2").render(doc=doc)
+    return environment().get_template("summary.html.j2").render(doc=doc, images=images,
+                                                                placeholder=PLACEHOLDER_IMAGE)
 
 
 __all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "environment", "render_html"]

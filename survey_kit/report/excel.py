@@ -34,8 +34,9 @@ from survey_kit.report.tables import (
     SignificanceTable,
     adjust_methods,
     build_significance_tables,
+    family_sizes,
 )
-from survey_kit.report.text import test_footnote
+from survey_kit.report.text import adjust_text, test_footnote
 
 INDEX_SHEET = "Indhold"
 HEADER_ROWS = 3
@@ -189,6 +190,7 @@ def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
                      "gruppe.")
     notes += [
         _test_note(data),
+        *_family_notes(data, table.variable.id),
         f"{MISSING_TEXT}: Tallet vises ikke, fordi det bygger på under {data.min_n} besvarelser, "
         "eller fordi det ellers ville kunne regnes ud fra de viste tal.",
         "n: antal besvarelser (uvægtet). Effektivt n: (summen af vægtene)² / summen af de "
@@ -199,6 +201,29 @@ def _footnotes(data: SignificanceInput, table: SignificanceTable) -> list[str]:
     if table.variable.kind == "score":
         notes.append("Scoren er gennemsnittet af dimensionens spørgsmål, omregnet til 0–100.")
     return notes
+
+
+def _family_notes(data: SignificanceInput, variable: str) -> list[str]:
+    """Which comparisons each correction runs over (the family of the letters, of the arrows),
+    with the number of comparisons per row block when the contrasts carry it."""
+    method = adjust_text(adjust_methods(data))
+    out = []
+    for which, frame, what, start in (
+        ("group", data.group_contrasts, "alle parvise sammenligninger af grupperne i samme "
+         "rækkeblok og alle runder", "Bogstaver"),
+        ("change", data.change_contrasts, "alle sammenligninger mellem runder i samme "
+         "rækkeblok, for alle grupper og alle par af runder, også dem, der ikke vises med pile",
+         f"{UP} / {DOWN}"),
+    ):
+        if frame is None or frame.empty or (which == "change" and len(data.banner.rounds) < 2):
+            continue
+        sizes = family_sizes(data, which).get(variable, {})
+        counts = ""
+        if sizes:
+            counts = " Antal sammenligninger pr. rækkeblok: " + ", ".join(
+                f"{display_label(k)} {n}" for k, n in sizes.items()) + "."
+        out.append(f"{start}: {method} over {what}.{counts}")
+    return out
 
 
 def _test_note(data: SignificanceInput) -> str:

@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    CondPageBreak,
     Image,
     KeepTogether,
     ListFlowable,
@@ -69,9 +70,9 @@ def register_fonts() -> None:
 
 
 def styles() -> dict[str, ParagraphStyle]:
-    """Paragraph styles of the summary (body 11 pt)."""
-    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15.5, textColor=TEXT,
-                          spaceAfter=6)
+    """Paragraph styles of the summary (body 10.5 pt)."""
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, textColor=TEXT,
+                          spaceAfter=5)
     return {
         "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=20,
                                 leading=25, textColor=DARK_BLUE, spaceAfter=10),
@@ -81,15 +82,20 @@ def styles() -> dict[str, ParagraphStyle]:
                              keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
                              spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        "h2_free": ParagraphStyle("h2_free", parent=body, fontName=FONT_BOLD, fontSize=15,
+                                  leading=19, textColor=DARK_BLUE, spaceBefore=14,
+                                  spaceAfter=6),
+        "h3_free": ParagraphStyle("h3_free", parent=body, fontName=FONT_BOLD, fontSize=12,
+                                  leading=15, spaceBefore=6, spaceAfter=4),
         "body": body,
         "intro": ParagraphStyle("intro", parent=body, fontName=FONT_OBLIQUE, textColor=MUTED),
         "note": ParagraphStyle("note", parent=body, fontSize=9.5, leading=13, textColor=MUTED),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0,
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=11.5, spaceAfter=0,
                                alignment=2),
         "cell_head": ParagraphStyle("cell_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
                                     leading=12, spaceAfter=0, alignment=2, splitLongWords=0),
         "row_head": ParagraphStyle("row_head", parent=body, fontName=FONT_BOLD, fontSize=9.5,
-                                   leading=12, spaceAfter=0),
+                                   leading=11.5, spaceAfter=0),
     }
 
 
@@ -118,15 +124,19 @@ def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
 
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
     ncol = len(block.header)
-    first = 5.0 * cm if ncol <= 5 else 4.0 * cm
+    first = 5.6 * cm if ncol <= 5 else 4.6 * cm
     head_style = st["cell_head"]
     heads = list(block.header[1:])
 
     def other_width(first_col: float) -> float:
         return (CONTENT_WIDTH - 12 - first_col) / max(1, ncol - 1)
 
-    # Make the longest header word fit: first narrow the label column, then use a smaller font.
-    while not _words_fit(heads, head_style, other_width(first) - 12) and first > 3.4 * cm:
+    # Make the longest header word fit: first narrow the label column (never below its own
+    # longest word), then use a smaller font.
+    words = [w for r in block.rows for w in r[0].split()]
+    narrowest = max([3.4 * cm, *(pdfmetrics.stringWidth(w, FONT_BOLD, 9.5) + 14 for w in words)])
+    while not _words_fit(heads, head_style, other_width(first) - 12) \
+            and first - 0.2 * cm >= narrowest:
         first -= 0.2 * cm
     size = head_style.fontSize
     while not _words_fit(heads, head_style, other_width(first) - 12) and size > 7.5:
@@ -142,45 +152,72 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef5")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#8c8c8c")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    out: list[Any] = [KeepTogether([_p(block.caption, st["h3"]), table])]
+    out: list[Any] = [_p(block.caption, st["h3_free"]), table]
     if block.note:
         out += [Spacer(1, 4), _p(block.note, st["note"])]
     return out
 
 
+FIGURE_WIDTH = 13 * cm
+FIGURE_HEIGHT = 9.5 * cm
+"""Largest size of a chart on the page (its aspect ratio kept)."""
+
+
 def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
-    w, h = ImageReader(io.BytesIO(block.png)).getSize()
-    scale = min(15 * cm / w, 19 * cm / h)
-    img = Image(io.BytesIO(block.png), width=w * scale, height=h * scale)
-    return KeepTogether([Spacer(1, 6), img, _p(block.caption, st["note"])])
+    png = block.image
+    w, h = ImageReader(io.BytesIO(png)).getSize()
+    scale = min(FIGURE_WIDTH / w, FIGURE_HEIGHT / h)
+    img = Image(io.BytesIO(png), width=w * scale, height=h * scale)
+    return KeepTogether([Spacer(1, 4), img, _p(block.caption, st["note"])])
+
+
+TABLE_START = 6 * cm
+"""A table starts on a new page unless this much room is left (then it splits, its header
+row repeated)."""
+
+
+def _blocks(sec: Section, st: dict[str, ParagraphStyle]) -> list[tuple[str, list[Any]]]:
+    """The blocks of a section in order, each (kind, flowables): a paragraph, the bullets,
+    the table (which may split), a figure, a subsection, the note."""
+    blocks: list[tuple[str, list[Any]]] = []
+    if sec.intro:
+        blocks.append(("text", [_p(sec.intro, st["intro"])]))
+    blocks += [("text", [_p(t, st["body"])]) for t in sec.paragraphs]
+    if sec.bullets:
+        blocks.append(("text", [ListFlowable(
+            [ListItem(_p(b, st["body"]), leftIndent=12, value="•") for b in sec.bullets],
+            bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT)]))
+    if sec.table is not None:
+        blocks.append(("table", _table(sec.table, st)))
+    blocks += [("figure", [_figure(f, st)]) for f in sec.figures]
+    blocks += [("section", _section(sub, st, "h3")) for sub in sec.subsections]
+    if sec.note:
+        blocks.append(("text", [_p(sec.note, st["note"])]))
+    return blocks
 
 
 def _section(sec: Section, st: dict[str, ParagraphStyle], level: str) -> list[Any]:
-    """The flowables of a section; a heading never ends a page without what follows it."""
-    paras = [_p(t, st["body"]) for t in sec.paragraphs]
-    if sec.intro:
-        paras.insert(0, _p(sec.intro, st["intro"]))
-    rest: list[Any] = []
-    if sec.bullets:
-        rest.append(ListFlowable(
-            [ListItem(_p(b, st["body"]), leftIndent=12, value="•") for b in sec.bullets],
-            bulletType="bullet", start="•", leftIndent=12, bulletFontName=FONT,
-        ))
-    if sec.table is not None:
-        rest.extend(_table(sec.table, st))
-    rest.extend(_figure(f, st) for f in sec.figures)
-    for sub in sec.subsections:
-        rest.extend(_section(sub, st, "h3"))
-    head: list[Any] = [_p(sec.heading, st[level]), *paras[:1]]
-    tail: list[Any] = paras[1:] + rest
-    if len(paras) <= 1 and tail:
-        # Heading (and its one line) go with the next block: a table, figure or subsection.
-        nxt = tail.pop(0)
-        head += list(nxt._content) if isinstance(nxt, KeepTogether) else [nxt]
-    return [KeepTogether(head), *tail]
+    """The flowables of a section.  Sections flow one after another (no page per section); a
+    heading is kept with the start of its first block: a paragraph, a figure or the start of
+    a subsection go with it as one piece, and a table starts on the same page when at least
+    :data:`TABLE_START` is left."""
+    heading = _p(sec.heading, st[level])
+    blocks = _blocks(sec, st)
+    if not blocks:
+        return [heading]
+    (kind, first), rest = blocks[0], [f for _, block in blocks[1:] for f in block]
+    if kind == "table":
+        return [CondPageBreak(TABLE_START), _p(sec.heading, st[f"{level}_free"]), *first,
+                *rest]
+    if kind == "section":
+        lead, *tail = first
+        content = list(lead._content) if isinstance(lead, KeepTogether) else [lead]
+        return [KeepTogether([heading, *content]), *tail, *rest]
+    content = list(first[0]._content) if kind == "figure" else first
+    return [KeepTogether([heading, *content]), *rest]
 
 
 def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:

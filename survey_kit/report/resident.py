@@ -1,10 +1,16 @@
 """Resident-facing summaries in Danish, one per helhedsplan area (HTML and PDF).
 
 Content, in plain words: who answered; a few lines "Kort fortalt"; a table of the area in each
-round against the almene boliger and the whole population in the latest round; two charts; one
-short section per dimension (what it means, the figure, the uncertainty in words, the
-comparisons and the change since the first round, each said to be *en reel forskel* or *så
-lille, at den kan skyldes tilfældigheder*); how to read the numbers; a method note.
+round against the comparison groups in the latest round; charts of the figures, of their
+development and of the differences and changes with their intervals; one short section per
+dimension; how to read the numbers; a method note.
+
+What the page shows and says comes from two tables built once by :class:`AreaSummaryInput`:
+the figure per variable and round (the area's own estimate, or a small-area estimate that
+also draws on similar areas: :mod:`survey_kit.report.shown`) and the tested statements
+(:mod:`survey_kit.report.statements`), from which every sentence about a difference, every
+key point and every chart mark is generated (:mod:`survey_kit.report.page_text`,
+:mod:`survey_kit.report.page_charts`).
 
 Only aggregated, suppressed results go in: the input frames are checked for the
 ``suppressed`` column and for respondent-id or free-text columns, and only known columns are
@@ -13,14 +19,11 @@ read.  Suppressed figures become "For få besvarelser til at vise et tal."
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from survey_kit.report.area_input import DEFAULT_COMPARISONS, AreaSummaryInput, ComparisonGroup
-from survey_kit.report.cells import CellValue, contrast_value
-from survey_kit.report.charts import figure_png, png_data_uri, profile_figure
 from survey_kit.report.document import (
     FigureBlock,
     Section,
@@ -30,25 +33,37 @@ from survey_kit.report.document import (
 )
 from survey_kit.report.escape import fmt_int, join_danish
 from survey_kit.report.inputs import VariableInfo, key_text
+from survey_kit.report.page_charts import (
+    PageChart,
+    difference_chart,
+    trend_chart,
+    values_chart,
+)
+from survey_kit.report.page_text import (
+    MODEL_CLAIM,
+    change_text,
+    difference_text,
+    family_sentence,
+    half_width,
+    level_statement,
+    not_stated_text,
+    tested_with,
+)
 from survey_kit.report.pdf import render_pdf, write_document
 from survey_kit.report.prose import (
+    area_method_paragraphs,
     direction_note,
     footer_line,
-    method_paragraphs,
     reading_paragraphs,
 )
+from survey_kit.report.shown import MISSING, MODEL, SUPPRESSED, TOO_UNCERTAIN, UNCERTAIN
+from survey_kit.report.statements import CHANGE, VS_GROUP, TestedStatement
 from survey_kit.report.text import (
     CHANCE,
     REAL,
-    SUPPRESSED_SENTENCE,
-    change_noun,
-    change_statement,
-    difference_statement,
-    judgement,
+    UNCERTAINTY,
+    Statement,
     lower_first,
-    shown_difference,
-    shown_value,
-    uncertainty_statement,
     value_phrase,
     value_text,
 )
@@ -66,10 +81,100 @@ def _respondents(data: AreaSummaryInput) -> list[tuple[str, int]]:
     return out
 
 
-def _cell(v: VariableInfo, hit: CellValue | None) -> str:
-    if hit is None:
+def _area_cell(data: AreaSummaryInput, v: VariableInfo, rnd: str) -> str:
+    fig = data.figures.get((v.id, rnd))
+    if fig is None or fig.basis == MISSING:
         return "Ikke målt"
-    return "For få svar" if math.isnan(hit[0]) else value_text(v, hit[0])
+    if fig.basis == SUPPRESSED:
+        return "For få svar"
+    if fig.basis == TOO_UNCERTAIN:
+        return "For usikkert"
+    text = value_text(v, fig.value)
+    return text + ("\u00a0*" if fig.basis == MODEL else " (usikkert)" if fig.basis == UNCERTAIN
+                   else "")
+
+
+def _overview_table(data: AreaSummaryInput) -> TableBlock:
+    now = data.round_keys[-1]
+    header = ["", *(f"{data.area_name} {r}" for r in data.round_keys),
+              *(f"{g.label} {now}" for g in data.comparison_groups)]
+    rows = []
+    for v in data.variables:
+        cells = [_area_cell(data, v, r) for r in data.round_keys]
+        for g in data.comparison_groups:
+            fig = data.group_figures.get((v.id, g.id))
+            cells.append("Ikke målt" if fig is None else "For få svar" if not fig.shown
+                         else value_text(v, fig.value))
+        rows.append((v.label, *cells))
+    others = join_danish([g.phrase for g in data.comparison_groups])
+    notes = ["Dimensionerne er målt på en skala fra 0 til 100. Andele er i procent.",
+             direction_note(data.variables).strip()]
+    shown = {f.basis for f in data.figures.values()}
+    if MODEL in shown:
+        notes.append(f"* Tallet bygger også på svar fra lignende områder, fordi der er "
+                     f"forholdsvis få svar fra {data.area_name}.")
+    if UNCERTAIN in shown:
+        notes.append("\"Usikkert\": tallet bygger på svar fra få boligafdelinger.")
+    if any("For få svar" in c for r in rows for c in r[1:]):
+        notes.append("\"For få svar\": tallet vises ikke, fordi for få har svaret.")
+    if any("For usikkert" in c for r in rows for c in r[1:]):
+        notes.append("\"For usikkert\": tallet bygger på svar fra for få boligafdelinger.")
+    return TableBlock(f"Resultater for {data.area_name} sammenlignet med {others}",
+                      tuple(header), tuple(rows), " ".join(n for n in notes if n))
+
+
+def _family_note(data: AreaSummaryInput) -> str:
+    return family_sentence(data.area_name, data.family_size, data.alpha,
+                           data.page_adjust_method)
+
+
+def page_charts(data: AreaSummaryInput) -> tuple[PageChart, ...]:
+    """The charts of the page as data, in page order: the values (with two rounds: both
+    rounds of the area), the trend (three rounds or more), the differences, the changes."""
+    now = data.round_keys[-1]
+    groups = [(g.id, g.label) for g in data.comparison_groups]
+    names = {(VS_GROUP, g.id): f"Forskel til {lower_first(g.label)}"
+             for g in data.comparison_groups}
+    names.update({(CHANGE, r): f"Ændring siden {r}" for r in reversed(data.round_keys[:-1])})
+    several = len(data.round_keys) >= 3
+    note = tested_with(data.alpha, data.family_size, data.page_adjust_method)
+    scores = [v for v in data.variables if v.kind == "score"]
+    shares = [v for v in data.variables if v.kind == "share"]
+    charts = [
+        values_chart(data.area_name, (now,) if several else data.round_keys, data.variables,
+                     data.figures, groups, data.group_figures),
+        trend_chart(data.area_name, data.round_keys, data.variables, data.figures)
+        if several else None,
+        difference_chart(f"Dimensionerne i {data.area_name}: forskelle og ændringer",
+                         data.statements, scores, names, note),
+        difference_chart(f"Enkelte spørgsmål i {data.area_name}: forskelle og ændringer",
+                         data.statements, shares, names, note),
+    ]
+    return tuple(c for c in charts if c is not None)
+
+
+def _variable_section(data: AreaSummaryInput, v: VariableInfo) -> tuple[Section, set[str]]:
+    """One dimension in plain words, and the kinds of claim it makes."""
+    now = data.round_keys[-1]
+    level = level_statement(v, data.area_name, now, data.figures.get((v.id, now)))
+    claims = set(level.claims)
+    said = []
+    phrases = {g.id: g.phrase for g in data.comparison_groups}
+    own = [s for s in data.statements if s.variable == v.id]
+    for s in own:
+        if not s.stated:
+            continue
+        st = (difference_text(v, s, phrases[s.compared_with]) if s.kind == VS_GROUP
+              else change_text(v, s))
+        said.append(st.text)
+        claims |= st.claims
+    shown_now = data.figures.get((v.id, now))
+    if shown_now is not None and shown_now.shown and shown_now.basis != MODEL:
+        quiet = not_stated_text(own, phrases)
+        if quiet:
+            said.append(quiet)
+    paragraphs = (level.text, " ".join(said)) if said else (level.text,)
+    return Section(v.label, v.description, paragraphs), claims
 
 
 Point = tuple[str, str, str]
@@ -77,176 +182,120 @@ Point = tuple[str, str, str]
 joined into one sentence."""
 
 
-class _Said:
-    """The paragraphs and key points of one dimension, and the claims they make."""
-
-    def __init__(self) -> None:
-        self.paragraphs: list[str] = []
-        self.points: list[Point] = []
-        self.claims: set[str] = set()
-
-
-def _comparisons(data: AreaSummaryInput, v: VariableInfo, here: CellValue, said: _Said) -> None:
-    """The area against each comparison group in the latest round."""
-    now = data.round_keys[-1]
-    for g in data.comparison_groups:
-        c = contrast_value(data.comparisons, v.id, data.area_id, g.id)
-        if c is None:
-            continue
-        other = data.comparison_cells.get(variable=v.id, **{data.group_column: g.id,
-                                                            data.round_column: now})
-        shown = (here[0], other[0]) if other is not None else None
-        statement = difference_statement(v, "Området", g.phrase, c[0], c[1], shown)
-        said.paragraphs.append(statement.text)
-        said.claims |= statement.claims
-        diff = c[0]
-        if shown is not None and not math.isnan(shown[1]):
-            diff = shown_difference(v, *shown)
-        if c[1] and not math.isnan(diff) and shown_value(v, abs(diff)) > 0:
-            word = "højere" if diff > 0 else "lavere"
-            said.points.append((f"{data.area_name} ligger {word} end {g.phrase}, når det gælder",
-                                v.label, judgement(v, diff)))
+def _point(data: AreaSummaryInput, s: TestedStatement, v: VariableInfo) -> Point:
+    phrases = {g.id: g.phrase for g in data.comparison_groups}
+    label = lower_first(v.label) if v.kind == "score" else f"\"{v.label}\""
+    if s.kind == VS_GROUP:
+        word = "højere" if s.direction > 0 else "lavere"
+        start = f"{data.area_name} ligger {word} end {phrases[s.compared_with]}, når det gælder"
+        end = "bedre" if s.favourable else "dårligere"
+    else:
+        noun = "en reel stigning" if s.direction > 0 else "et reelt fald"
+        start = f"Siden {s.compared_with} er der sket {noun} i"
+        end = "forbedring" if s.favourable else "forværring"
+    return start, label, end
 
 
-def _change(data: AreaSummaryInput, v: VariableInfo, here: CellValue, said: _Said) -> None:
-    """The change since the first round."""
-    first, now = data.round_keys[0], data.round_keys[-1]
-    before = data.area_cells.get(variable=v.id, **{data.round_column: first})
-    if before is None or first == now:
-        return
-    ch = contrast_value(data.changes, v.id, now, first)
-    diff, sig = ch if ch is not None else (math.nan, False)
-    statement = change_statement(v, first, before[0], here[0], diff, sig)
-    said.paragraphs.append(statement.text)
-    said.claims |= statement.claims
-    if not math.isnan(before[0]) and not math.isnan(diff):
-        diff = shown_difference(v, here[0], before[0])
-    if sig and not math.isnan(diff) and shown_value(v, abs(diff)) > 0:
-        said.points.append((f"Siden {first} er der sket {change_noun(diff)} i", v.label,
-                            judgement(v, diff, change=True)))
-        said.claims.add(REAL)
+_ENDS = {"bedre": (" – et bedre resultat", " – bedre resultater"),
+         "dårligere": (" – et dårligere resultat", " – dårligere resultater"),
+         "forbedring": (" – en forbedring", " – forbedringer"),
+         "forværring": (" – en forværring", " – forværringer")}
+"""The judgement at the end of a key point, for one label and for several."""
 
 
-def _variable_section(data: AreaSummaryInput, v: VariableInfo) -> tuple[Section, _Said]:
-    """One dimension in plain words, and the key points and claims it adds."""
-    now = data.round_keys[-1]
-    here = data.area_cells.get(variable=v.id, **{data.round_column: now})
-    said = _Said()
-    if here is None or math.isnan(here[0]):
-        said.paragraphs.append(f"I {now}: {SUPPRESSED_SENTENCE}" if here is not None
-                               else f"{v.label} blev ikke målt i {now}.")
-        return Section(v.label, v.description, tuple(said.paragraphs)), said
-    uncertainty = uncertainty_statement(v, here[1], here[2])
-    said.paragraphs.append(f"I {now} var resultatet i {data.area_name} "
-                           f"{value_phrase(v, here[0])}. {uncertainty.text}")
-    said.claims |= uncertainty.claims
-    _comparisons(data, v, here, said)
-    _change(data, v, here, said)
-    return Section(v.label, v.description, tuple(said.paragraphs)), said
-
-
-def _overview_table(data: AreaSummaryInput) -> TableBlock:
-    rc, gc, now = data.round_column, data.group_column, data.round_keys[-1]
-    header = ["", *(f"{data.area_name} {r}" for r in data.round_keys),
-              *(f"{g.label} {now}" for g in data.comparison_groups)]
-    rows = []
-    for v in data.variables:
-        cells = [_cell(v, data.area_cells.get(variable=v.id, **{rc: r}))
-                 for r in data.round_keys]
-        cells += [_cell(v, data.comparison_cells.get(variable=v.id, **{gc: g.id, rc: now}))
-                  for g in data.comparison_groups]
-        rows.append((v.label, *cells))
-    others = join_danish([g.phrase for g in data.comparison_groups])
-    return TableBlock(
-        f"Resultater for {data.area_name} sammenlignet med {others}",
-        tuple(header), tuple(rows),
-        "Dimensionerne er målt på en skala fra 0 til 100, hvor højere er bedre. Andele er i "
-        "procent. " + direction_note(data.variables)
-        + "\"For få svar\" betyder, at tallet ikke vises, fordi for få har svaret.",
-    )
-
-
-def _figures(data: AreaSummaryInput) -> tuple[FigureBlock, ...]:
-    rc, gc = data.round_column, data.group_column
-    first, now = data.round_keys[0], data.round_keys[-1]
-    scores = [v for v in data.variables if v.kind == "score"]
-    if not scores:
-        return ()
-    compare: dict[str, dict[str, tuple[float, float, float]]] = {data.area_name: {}}
-    change: dict[str, dict[str, tuple[float, float, float]]] = {first: {}, now: {}}
-    for v in scores:
-        for rnd in (first, now):
-            hit = data.area_cells.get(variable=v.id, **{rc: rnd})
-            if hit is not None:
-                change[rnd][v.id] = hit
-        if now in change and v.id in change[now]:
-            compare[data.area_name][v.id] = change[now][v.id]
-        for g in data.comparison_groups:
-            hit = data.comparison_cells.get(variable=v.id, **{gc: g.id, rc: now})
-            if hit is not None:
-                compare.setdefault(g.label, {})[v.id] = hit
-    figures = []
-    specs = [(compare, list(compare), f"{data.area_name} og sammenligningsgrupper i {now}")]
-    if first != now:
-        specs.append((change, [first, now], f"Udviklingen i {data.area_name} fra {first} til "
-                                           f"{now}"))
-    for values, labels, title in specs:
-        fig, alt = profile_figure(values, scores, labels, title, width=4.8, font_size=12)
-        caption = (f"{title}. Prikken viser resultatet, og stregen viser usikkerheden. "
-                   "Jo længere til højre, jo bedre.")
-        png = figure_png(fig, dpi=150)
-        figures.append(FigureBlock(caption, alt, png_data_uri(png), png))
-    return tuple(figures)
-
-
-def _key_points(found: list[Point], many: bool, first: str) -> tuple[list[str], set[str]]:
-    """The "Kort fortalt" bullets (points with the same start and end joined), and the
-    claims of the closing bullet."""
+def _key_points(data: AreaSummaryInput) -> tuple[list[str], set[str]]:
+    """The "Kort fortalt" bullets from the statements, and the kinds of claim they make."""
+    by_id = {v.id: v for v in data.variables}
     grouped: dict[tuple[str, str], list[str]] = {}
-    for start, label, end in found:
-        grouped.setdefault((start, end), []).append(lower_first(label))
-    points = [f"{start} {join_danish(labels)}{end}." for (start, end), labels in grouped.items()]
-    if points:
-        points.append("Alle andre forskelle og ændringer er så små, at de kan skyldes "
-                      "tilfældigheder." if many else
-                      "Alle andre forskelle er så små, at de kan skyldes tilfældigheder.")
-        return points, {CHANCE}
-    points.append("Der er ingen reelle forskelle mellem området og sammenligningsgrupperne"
-                  + (f", og ingen reelle ændringer siden {first}." if many else "."))
-    return points, {REAL}
+    stated = [s for s in data.statements if s.stated]
+    for s in stated:
+        if s.significant:
+            start, label, end = _point(data, s, by_id[s.variable])
+            grouped.setdefault((start, end), []).append(label)
+    points = [f"{start} {join_danish(found)}{_ENDS[end][len(found) > 1]}."
+              for (start, end), found in grouped.items()]
+    claims: set[str] = {REAL} if grouped else set()
+    if any(not s.significant for s in stated):
+        other = "andre " if grouped else "de "
+        points.append(f"Alle {other}forskelle og ændringer, vi har set på, er så små, at de kan "
+                      "skyldes tilfældigheder.")
+        claims.add(CHANCE)
+    points += _model_points(data)
+    headline = _headline(data)
+    if not points and not headline:
+        points = [f"Der er for få svar fra {data.area_name} til at sige noget sikkert om området "
+                  f"i {data.round_keys[-1]}."]
+    return ([headline.text] if headline else []) + points, claims | (
+        set(headline.claims) if headline else set())
+
+
+def _headline(data: AreaSummaryInput) -> Statement | None:
+    """The overall index in the latest round, as the first key point (when shown)."""
+    now = data.round_keys[-1]
+    v = next((v for v in data.variables if v.id == "index"), None)
+    fig = data.figures.get((v.id, now)) if v is not None else None
+    if v is None or fig is None or not fig.shown:
+        return None
+    return Statement(f"I {now} var resultatet for {lower_first(v.label)} i {data.area_name} "
+                     f"{value_phrase(v, fig.value)}. Usikkerheden er omkring "
+                     f"{half_width(v, fig)}.", frozenset({UNCERTAINTY}))
+
+
+def _model_points(data: AreaSummaryInput) -> list[str]:
+    """A bullet on the figures that also draw on similar areas (not compared)."""
+    now = data.round_keys[-1]
+    model = [v for v in data.variables if (f := data.figures.get((v.id, now))) is not None
+             and f.basis == MODEL]
+    if not model:
+        return []
+    if len(model) == len(data.variables):
+        return [f"Der er forholdsvis få svar fra {data.area_name}. Derfor bygger alle tallene "
+                f"for {now} også på svar fra lignende områder, og vi sammenligner dem ikke med "
+                "andre grupper eller med tidligere år."]
+    return [f"For {len(model)} af de {len(data.variables)} tal i {now} bygger resultatet også på "
+            f"svar fra lignende områder, fordi der er forholdsvis få svar fra {data.area_name}. "
+            "Dem sammenligner vi ikke med andre grupper eller med tidligere år."]
 
 
 def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
     """The resident summary of one area as a :class:`SummaryDocument`."""
     first, now = data.round_keys[0], data.round_keys[-1]
+    many = len(data.round_keys) >= 2
     who = [f"I {r} svarede {fmt_int(c)} beboere." for r, c in _respondents(data)]
-    sections, found, claims = [], [], set()
+    sections, claims = [], set()
     for v in data.variables:
         sec, said = _variable_section(data, v)
         sections.append(sec)
-        found.extend(said.points)
-        claims |= said.claims
-    many = len(data.round_keys) >= 2 and first != now
-    points, closing = _key_points(found, many, first)
+        claims |= said
+    points, point_claims = _key_points(data)
+    claims |= point_claims
+    stated = any(s.stated for s in data.statements)
+    charts = page_charts(data)
+    values = tuple(FigureBlock(c.caption, c.alt, draw=c.png) for c in charts
+                   if c.kind in ("values", "trend"))
+    differences = tuple(FigureBlock(c.caption, c.alt, draw=c.png) for c in charts
+                        if c.kind == "differences")
+    family = _family_note(data) if stated else ""
     body = [
         Section("Hvem har svaret?",
-                paragraphs=tuple(who) or ("Antallet af svar er ikke oplyst.",)),
-        Section("Kort fortalt", bullets=tuple(points)),
-        Section("Resultaterne i tal", table=_overview_table(data), figures=_figures(data)),
-        Section("De enkelte dimensioner", subsections=tuple(sections)),
+                paragraphs=tuple(who) or (f"Der er for få svar fra {data.area_name} til at vise "
+                                          "antallet.",)),
+        Section("Kort fortalt", bullets=tuple(points), note=family),
+        Section("Resultaterne i tal", table=_overview_table(data), figures=values),
     ]
+    if differences:
+        body.append(Section("Forskelle og ændringer", figures=differences))
+    body.append(Section("De enkelte dimensioner", subsections=tuple(sections)))
     lead = (f"Her kan du læse, hvad beboerne i {data.area_name} svarede i {data.survey_name} "
             f"i {now}" + (f", og hvordan det er gået siden {first}." if many else "."))
+    reading = reading_paragraphs(claims, model=MODEL_CLAIM in claims)
     return SummaryDocument(
         title=f"{data.topic} i {data.area_name}",
         lead=lead,
         sections=(
             *body,
-            Section("Sådan skal du læse tallene",
-                    paragraphs=reading_paragraphs(claims | closing)),
-            Section("Om undersøgelsen", paragraphs=method_paragraphs(
-                data.survey_name, data.population, data.alpha, data.min_n,
-                data.adjust_method, weighted=data.weighted, variables=data.variables)),
+            Section("Sådan skal du læse tallene", paragraphs=reading),
+            Section("Om undersøgelsen", paragraphs=area_method_paragraphs(data)),
         ),
         footer=footer_line(data.organisation, data.created),
     )
@@ -278,6 +327,7 @@ __all__ = [
     "AreaSummaryInput",
     "ComparisonGroup",
     "build_area_document",
+    "page_charts",
     "render_area",
     "render_area_html",
     "render_area_pdf",

@@ -280,6 +280,42 @@ def tidy_tables(data: SignificanceInput) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def family_sizes(data: SignificanceInput, which: str) -> dict[str, dict[str, int]]:
+    """The sizes of the multiplicity families of the letters (``which="group"``) or the arrows
+    (``"change"``), when the contrasts carry a ``family_size`` column: per variable, the size
+    of each row block's family (the total, each breakdown: one family per variable and
+    breakdown, over every round, group and level of it).  Empty without the column: the
+    number of tests cannot be told from tables after disclosure control.
+
+    Examples
+    --------
+    >>> from survey_kit.report.inputs import VariableInfo
+    >>> est = pd.DataFrame({"variable": "x", "group": "a", "year": 2021, "estimate": 0.5,
+    ...                     "se": 0.1, "ci_low": 0.3, "ci_high": 0.7, "df": 9, "deff": 1.0,
+    ...                     "n": 50, "suppressed": False}, index=[0])
+    >>> con = pd.DataFrame({"variable": "x", "year": [2018, 2021, 2024], "group_a": "a",
+    ...                     "group_b": "b", "difference": 0.1, "ci_low": 0.0, "ci_high": 0.2,
+    ...                     "p_value": 0.04, "p_adjusted": 0.1, "adjust_method": "holm",
+    ...                     "significant": False, "suppressed": False, "family_size": 3})
+    >>> data = SignificanceInput(est, (VariableInfo("x", "X"),), group_contrasts=con)
+    >>> family_sizes(data, "group")
+    {'x': {'I alt': 3}}
+    """
+    frame = _or_empty(data.group_contrasts if which == "group" else data.change_contrasts)
+    b = data.banner
+    out: dict[str, dict[str, int]] = {}
+    if frame.empty or "family_size" not in frame.columns:
+        return out
+    sizes = pd.to_numeric(frame["family_size"], errors="coerce").tolist()
+    for variable, rid, size in zip(frame["variable"].astype(str), row_ids(frame, b), sizes,
+                                   strict=True):
+        if isinstance(rid, str) or math.isnan(size):
+            continue
+        block = b.total_label if rid is None else b.breakdowns[rid[0]].heading
+        out.setdefault(variable, {})[block] = int(size)
+    return out
+
+
 def adjust_methods(data: SignificanceInput) -> tuple[str, ...]:
     """The multiplicity corrections named in the contrasts, in order of appearance."""
     methods: list[str] = []
@@ -300,5 +336,6 @@ __all__ = [
     "TableRow",
     "adjust_methods",
     "build_significance_tables",
+    "family_sizes",
     "tidy_tables",
 ]

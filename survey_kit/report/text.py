@@ -233,8 +233,9 @@ def difference_statement(
     if round(abs(difference) * 100, variable.shown_decimals) == 0:
         return Statement(f"{subject} ligger på samme niveau som {other}.")
     direction = "højere" if difference > 0 else "lavere"
+    judged = judgement(variable, difference) if significant else ""  # only what is real
     first = (f"{subject} ligger {amount_phrase(variable, difference)} {direction} end {other}"
-             f"{judgement(variable, difference)}.")
+             f"{judged}.")
     if significant:
         return Statement(first + " Det er en reel forskel.", frozenset({REAL}))
     return Statement(first + " Forskellen er så lille, at den kan skyldes tilfældigheder.",
@@ -288,7 +289,7 @@ def change_statement(
     shown = shown_difference(variable, later, earlier)
     if a == b or round(abs(shown) * 100, variable.shown_decimals) == 0:
         return Statement(f"Siden {earlier_round} er tallet uændret på {b}.")
-    judged = judgement(variable, shown, change=True)
+    judged = judgement(variable, shown, change=True) if significant else ""
     claims = frozenset({REAL if significant else CHANCE})
     if shown > 0:
         first = f"Siden {earlier_round} er tallet steget fra {a} til {b}{judged}."

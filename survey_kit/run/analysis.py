@@ -110,7 +110,12 @@ def _estimates(design: Design, variables: Variables, by: list[str], level: float
 
 
 def _tag(frame: pd.DataFrame, family: str, subgroup: BreakdownColumns = ()) -> pd.DataFrame:
+    """The contrasts of one call, named by ``family`` and breakdown, with ``family_size``:
+    the number of tests their multiplicity correction ran over (one family per variable,
+    as every call of the run adjusts with ``family="variable"``)."""
     frame = frame.copy()
+    frame["family_size"] = frame.groupby("variable")["p_value"].transform(
+        lambda p: int(p.notna().sum())).astype("int64")
     frame.insert(0, "family", family)
     frame.insert(1, "subgroup", pd.Series([subgroup] * len(frame), index=frame.index,
                                           dtype=object))

@@ -38,6 +38,7 @@ def value_key(value: object) -> str:
 def config_columns(cfg: RunConfig) -> list[str]:
     """Every data column the configuration names (design, comparison, weighting, id)."""
     named = [cfg.id_column, cfg.weight, cfg.strata, cfg.psu, cfg.fpc, cfg.year, cfg.area,
+             cfg.area_group,
              None if cfg.group_from else cfg.group, *cfg.group_from, *cfg.subgroups,
              *cfg.weighting_by, *(c for crossing in cfg.crossings for c in crossing)]
     return list(dict.fromkeys(c for c in named if c))
@@ -158,7 +159,7 @@ def shortened_labels(cfg: RunConfig, data: pd.DataFrame
     :data:`MAX_LABEL` characters that has none, and a note per column."""
     labels = {k: dict(v) for k, v in cfg.labels.items()}
     notes = []
-    columns = [cfg.group, cfg.area, *cfg.group_from, *cfg.subgroups]
+    columns = [cfg.group, cfg.area, cfg.area_group, *cfg.group_from, *cfg.subgroups]
     for column in dict.fromkeys(c for c in columns if c and c in data.columns):
         table = labels.setdefault(column, {})
         long = [v for v in _values(data[column]) if len(v) > MAX_LABEL and v not in table]

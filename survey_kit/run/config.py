@@ -143,6 +143,9 @@ class RunConfig:
     demo_rounds: tuple[int, ...] = (2018, 2021)
     """``[data] demo_rounds``: the rounds the demo data hold (``survey-kit demo --rounds
     3`` adds 2024)."""
+    area_group: str | None = None
+    """``[comparison] area_group``: the column (kommune or region) the index of the area
+    pages groups the areas by; None: one list."""
 
     def label(self, column: str, value: object) -> str:
         """The Danish label of a value of ``column`` (``[labels.<column>]``), else its text."""
@@ -183,8 +186,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "data": ("demo", "demo_rounds", "files", "year", "id_column"),
     "design": ("weight", "strata", "psu", "fpc", "lonely_psu"),
     "weighting": ("margins", "by", "method", "calfun", "bounds", "trim_upper"),
-    "comparison": ("group", "group_from", "groups", "focus", "year", "area", "subgroups",
-                   "crossings"),
+    "comparison": ("group", "group_from", "groups", "focus", "year", "area", "area_group",
+                   "subgroups", "crossings"),
     "report": ("suppression_threshold", "protection_share", "level", "adjust",
                "low_threshold", "low_min_dimensions", "date"),
     "validation": ("max_blank_share", "max_reject_share"),
@@ -340,6 +343,9 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
     focus = optional_str(comparison, "focus", "[comparison]")
     group_from = str_list(comparison, "group_from", "[comparison]")
     _check_groups(group, groups, focus, group_from)
+    area_group = optional_str(comparison, "area_group", "[comparison]")
+    if area_group and not optional_str(comparison, "area", "[comparison]"):
+        raise ConfigError("[comparison]: key 'area_group' needs 'area' (the area column)")
     own_labels = read_labels(get(raw, "labels", "configuration", dict, {}))
     questionnaire = get(run, "questionnaire", "[run]", str)
     return RunConfig(
@@ -388,6 +394,7 @@ def parse_config(raw: Mapping[str, Any], base: Path, source: Path | None = None)
             share(limits, "max_reject_share", "[validation]", Thresholds.max_reject_share)),
         own_labels=own_labels,
         date=_report_date(report, "[report]"),
+        area_group=area_group,
     )
 
 

@@ -30,11 +30,13 @@ from survey_kit.report import (
 )
 from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
+from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
-from survey_kit.run import manifest, render, tablesets, wording
+from survey_kit.run import manifest, render, site, tablesets, wording
 from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
 from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
 from survey_kit.run.folders import short_stem
+from survey_kit.run.progress import Progress, quiet
 from survey_kit.run.result import RunResult
 from survey_kit.run.tablesets import ProtectedTables
 
@@ -80,10 +82,10 @@ def _significance(result: RunResult, out: Path, created: str, tables: ProtectedT
         _write_csv(tablesets.subgroup_text(tables.contrasts), out / "sammenligninger.csv")
 
 
-def _area_summaries(result: RunResult, out: Path, created: str, tables: ProtectedTables
-                    ) -> None:
+def _area_summaries(result: RunResult, out: Path, created: str, tables: ProtectedTables,
+                    progress: Progress = quiet) -> None:
     """The analysts' area tables (direct estimates, page contrasts, Fay-Herriot) and one
-    resident summary per area of the focus group, HTML and PDF."""
+    resident summary per area of the focus group, HTML and PDF, and their index."""
     cfg = result.config
     est, con = tables.area_estimates, tables.area_contrasts
     if est.empty or con.empty or not (cfg.group and cfg.year):
@@ -97,7 +99,7 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
     infos = wording.variable_infos(result)
     rounds = tuple(sorted(est[str(cfg.year)].dropna().unique()))
     others = [g for g in cfg.groups if g != cfg.focus_group]
-    jobs, used = [], set()
+    jobs, used = [], {Path(site.INDEX_NAME).stem}
     for area in sorted(set(con["area"].dropna().astype(str))):
         data = _area_input(result, area, others, rounds, infos, created, tables)
         stem = short_stem(slug(area, empty="omraade"))
@@ -105,7 +107,8 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
             stem += "-x"
         used.add(stem)
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
-    render.render_all(jobs)
+    render.render_all(jobs, progress, index=site.INDEX_NAME)
+    site.write_site_index(cfg, result.design.data, jobs, folder, created)
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
@@ -120,7 +123,7 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
     vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[year] == rounds[-1])]
     change = rows[rows["comparison"] == AREA_CHANGE]
     bookkeeping = ("family", "subgroup", "area", "comparison", "reference",
-                   "multiplicity_family", "family_size")
+                   "multiplicity_family")  # family_size: the page names its family
     groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g)) for g in others)
     return AreaSummaryInput(
         area_name=cfg.label(cfg.area or "", area),
@@ -135,6 +138,9 @@ def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[A
         round_column=year, group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
+        small_area=wording.area_small_area(tables.small_area, year, area,
+                                           shown[shown[UNIT].astype(str) == area]),
+        rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 
 
@@ -178,23 +184,25 @@ def _youth_summary(result: RunResult, out: Path, created: str, tables: Protected
     render_youth(data, out / "livsmestring.html", out / "livsmestring.pdf")
 
 
-def write_outputs(result: RunResult, out: Path, target: Path | None = None) -> list[str]:
+def write_outputs(result: RunResult, out: Path, target: Path | None = None,
+                  progress: Progress = quiet) -> list[str]:
     """Protect every table (:func:`survey_kit.run.tablesets.protect_run`), refuse to publish
     when the audit finds a hidden cell unprotected (:class:`~survey_kit.errors.DisclosureError`,
     before anything is written), then write every output of a run into ``out`` (an empty
     folder; ``target`` is where it will be moved, recorded in the manifest); returns the
-    written files, relative to ``out``."""
+    written files, relative to ``out``.  ``progress`` is told how many area pages are
+    written (:mod:`survey_kit.run.progress`)."""
     start = time.perf_counter()
     tables = tablesets.protect_run(result)
     seconds = time.perf_counter() - start
     tables.protection.check()
     return write_protected(result, tables, out, target,
-                           {"disclosure control (suppression and audit)": seconds})
+                           {"disclosure control (suppression and audit)": seconds}, progress)
 
 
 def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
-                    target: Path | None = None, timings: dict[str, float] | None = None
-                    ) -> list[str]:
+                    target: Path | None = None, timings: dict[str, float] | None = None,
+                    progress: Progress = quiet) -> list[str]:
     """Write every output of a run from its protected tables (no check of the audit: use
     :func:`write_outputs`)."""
     cfg = result.config
@@ -208,7 +216,7 @@ def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
     if cfg.group_summary:
         _youth_summary(result, out, created, tables)
     else:
-        _area_summaries(result, out, created, tables)
+        _area_summaries(result, out, created, tables, progress)
     timings["write summaries"] = time.perf_counter() - start
     control = out / "kontrol"
     control.mkdir()

@@ -24,13 +24,13 @@ from survey_kit.respondents import reliability_table
 from survey_kit.run import analysis, checks, folders, stages
 from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
+from survey_kit.run.progress import Progress
 from survey_kit.run.result import RunLog, RunResult
 from survey_kit.spec import load_questionnaire
 
 if TYPE_CHECKING:
     from survey_kit.datasets import Demo
 
-Progress = Callable[[str], None]
 T = TypeVar("T")
 
 
@@ -135,7 +135,7 @@ def run(config: RunConfig | str | Path, out: str | Path | None = None,
     try:
         tmp = folders.make_temporary(target, started)
         progress("write")
-        write_outputs(result, tmp, target)
+        write_outputs(result, tmp, target, progress)
         folders.unmark(tmp)
         if target.exists():
             old = target.with_name(f".{folders.short_stem(target.name)}.old")

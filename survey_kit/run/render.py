@@ -1,44 +1,142 @@
-"""Rendering the area summaries, on every core where the platform can fork."""
+"""Rendering the area summaries, on every core where the platform can fork, with progress.
+
+Fonts, the chart machinery and the PDF fonts are set up once in the run's process before
+the workers start, so every worker begins warm (:func:`warm_up`); the workers inherit the
+pages' inputs when they fork (nothing is pickled but a page's number), their garbage
+collector leaves the inherited objects alone (``gc.freeze``), and they take one page at a
+time, so both cores stay busy to the last page.  Each finished page sends a
+:class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"`` to the run's progress
+callback.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import io
 import multiprocessing as mp
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from survey_kit.report.resident import AreaSummaryInput, render_area
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from survey_kit.report.charts import RC
+from survey_kit.report.pdf import register_fonts, write_document
+from survey_kit.report.resident import AreaSummaryInput, build_area_document
+from survey_kit.run.progress import Count, Progress, quiet
+
+Job = tuple[AreaSummaryInput, Path, Path]
+"""One area page: its input, the HTML file and the PDF file."""
+
+AREAS_WRITTEN = "områder skrevet"
+"""The text of the progress count while the area pages are written."""
+MAX_WORKERS = 4
+INDEX_LABEL = "Alle områder"
+PDF_LABEL = "Hent siden som PDF"
+
+_JOBS: Sequence[tuple[Job, str | None]] = ()
+"""The pages of the pool a worker belongs to (set in each worker when it starts)."""
 
 
-def _render_one(job: tuple[AreaSummaryInput, Path, Path]) -> None:
-    render_area(*job)
+def render_page(job: Job, index: str | None = None) -> None:
+    """Write one area page as HTML and PDF; with ``index`` (the index page's address,
+    relative to the page), the HTML page links to it and to its own PDF."""
+    data, html_path, pdf_path = job
+    doc = build_area_document(data)
+    if index is not None:
+        doc = dataclasses.replace(doc, nav=((INDEX_LABEL, index),
+                                            (PDF_LABEL, Path(pdf_path).name)))
+    write_document(doc, html_path, pdf_path)
 
 
-def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the run (which cancels the pending pages and cleans up) and
-    die quietly on SIGTERM, instead of each printing a traceback."""
+def warm_up() -> None:
+    """Load once what every page needs: the PDF fonts, matplotlib's fonts and Agg canvas."""
+    register_fonts()
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(1, 1))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_title("Æøå 0,5", fontweight="bold")
+        ax.set_xlabel("Æøå")
+        fig.savefig(io.BytesIO(), format="png", dpi=20, bbox_inches="tight")
+
+
+def _start_worker(jobs: Sequence[tuple[Job, str | None]]) -> None:
+    """Workers keep the pages they inherited, leave Ctrl-C to the run (which cancels the
+    pending pages and cleans up) and die quietly on SIGTERM, instead of each printing a
+    traceback."""
+    global _JOBS
+    _JOBS = jobs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def render_all(jobs: list[tuple[AreaSummaryInput, Path, Path]]) -> None:
-    """Render the area summaries, on every core where the platform can fork; an interrupt
-    cancels the pages not yet started."""
-    workers = min(os.cpu_count() or 1, 4, len(jobs))
-    if workers < 2 or "fork" not in mp.get_all_start_methods():
-        for job in jobs:
-            _render_one(job)
+def _render_number(i: int) -> None:
+    job, index = _JOBS[i]
+    render_page(job, index)
+
+
+def workers_for(pages: int) -> int:
+    """How many processes render ``pages`` pages: the cores this process may use, at most
+    :data:`MAX_WORKERS`, one when the platform cannot fork.
+
+    Examples
+    --------
+    >>> workers_for(0), workers_for(1)
+    (1, 1)
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    return max(1, min(cores or 1, MAX_WORKERS, pages))
+
+
+def render_all(jobs: Sequence[Job], progress: Progress = quiet,
+               index: str | None = "index.html") -> None:
+    """Render the area pages, on every core where the platform can fork; each finished page
+    sends ``Count("områder skrevet", done, total)`` to ``progress``.  An interrupt or a
+    failed page cancels the pages not yet started (the failure is raised).
+
+    ``index``: the index page's address relative to the pages (None: no links to it).
+    """
+    total = len(jobs)
+    pages = [(job, index) for job in jobs]
+    workers = workers_for(total)
+    if workers < 2:
+        for done, (job, idx) in enumerate(pages, 1):
+            render_page(job, idx)
+            progress(Count(AREAS_WRITTEN, done, total))
         return
+    warm_up()
+    gc.freeze()  # the run's objects: never scanned (nor copied) by the workers' collections
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
-                             initializer=_worker_signals) as pool:
+                             initializer=_start_worker, initargs=(pages,)) as pool:
         try:
-            list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+            pending = {pool.submit(_render_number, i) for i in range(total)}
+            done = 0
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()
+                done += len(finished)
+                progress(Count(AREAS_WRITTEN, done, total))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            gc.unfreeze()
 
 
 __all__ = [
+    "AREAS_WRITTEN",
+    "Job",
     "render_all",
+    "render_page",
+    "warm_up",
+    "workers_for",
 ]

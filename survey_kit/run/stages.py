@@ -149,7 +149,8 @@ def required_columns(cfg: RunConfig) -> list[tuple[str, str]]:
     group = None if cfg.group_from else cfg.group
     pairs = [(cfg.id_column, "respondent id"), (cfg.weight, "weight"),
              (cfg.strata, "strata"), (cfg.psu, "psu"), (cfg.fpc, "fpc"),
-             (group, "comparison group"), (cfg.year, "round"), (cfg.area, "area")]
+             (group, "comparison group"), (cfg.year, "round"), (cfg.area, "area"),
+             (cfg.area_group, "area group")]
     pairs += [(col, "comparison group part") for col in cfg.group_from]
     pairs += [(col, "subgroup") for col in cfg.subgroups]
     pairs += [(col, "crossing") for crossing in cfg.crossings for col in crossing]
@@ -165,6 +166,7 @@ def check_required(cfg: RunConfig, raw: pd.DataFrame) -> list[str]:
     """Stop with one line naming the first required column that no input file has; return
     notes (rows of the focus group without an area)."""
     where = {"respondent id": "[data] id_column", "area": "[comparison] area",
+             "area group": "[comparison] area_group",
              "round": "[comparison] year", "weighting by": "[weighting] by"}
     for column, role in required_columns(cfg):
         if column not in raw.columns:

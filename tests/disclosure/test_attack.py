@@ -68,7 +68,7 @@ def _publish(planted: Planted, folder: Path) -> Published:
     protected.protection.check()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(outputs, "make_charts", lambda *args, **kwargs: None)
-        mp.setattr(outputs.render, "render_all", lambda jobs: [
+        mp.setattr(outputs.render, "render_all", lambda jobs, *progress, **index: [
             render_area_html(data, html) for data, html, _ in jobs])
         mp.setattr(outputs, "render_youth", lambda data, html, pdf: render_youth_html(
             data, html))

@@ -129,9 +129,15 @@ def make_area_input(area_name: str = "Solbakken", suppress_tillid: bool = True):
             diff = 0.53 + 0.012 * k - est
             comparisons.append({"variable": vid, "group_a": area_name, "group_b": group,
                                 "difference": diff, "significant": abs(diff) > 0.05,
-                                "suppressed": hidden})
+                                "ci_low_page": diff - 0.049, "ci_high_page": diff + 0.049,
+                                "family_size": 3 * len(DIMENSIONS),
+                                "adjust_method": "bonferroni", "suppressed": hidden})
+        change = 0.03 + 0.002 * k
+        half = 0.02 if k % 2 == 0 else 0.04  # the page interval excludes 0 when significant
         changes.append({"variable": vid, "group_a": 2021, "group_b": 2018,
-                        "difference": 0.03 + 0.002 * k, "significant": k % 2 == 0,
+                        "difference": change, "significant": k % 2 == 0,
+                        "ci_low_page": change - half, "ci_high_page": change + half,
+                        "family_size": 3 * len(DIMENSIONS), "adjust_method": "bonferroni",
                         "suppressed": hidden})
     return AreaSummaryInput(
         area_name=area_name, area_estimates=pd.DataFrame(area_rows),

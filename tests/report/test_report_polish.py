@@ -131,7 +131,7 @@ def _with_unfavourable_rise():
 def test_area_key_points_never_group_unfavourable_rise_with_improvements() -> None:
     doc = build_area_document(_with_unfavourable_rise())
     bullets = next(s for s in doc.sections if s.heading == "Kort fortalt").bullets
-    alone = [b for b in bullets if "vil helst passe sig selv" in b]
+    alone = [b for b in bullets if "Vil helst passe sig selv" in b]
     assert alone and all("dårligere" in b or "forværring" in b for b in alone)
     assert all(len(re.findall(r"\bi\b|gælder", b)) for b in alone)
     for b in alone:  # alone in its sentence: not listed together with other labels

@@ -21,7 +21,7 @@ def test_bundled_configurations_load(name: str) -> None:
 
 def test_tryghed_configuration_values() -> None:
     cfg = load_config(ROOT / "reports" / "tryghedsmaaling.toml")
-    assert cfg.weighting_by == ("year", "group") and cfg.bounds == (0.2, 5.0)
+    assert cfg.weighting_by == ("year", "group") and cfg.bounds == (0.2, 8.0)
     assert cfg.subgroups == ("gender", "menapt", "age_group")
     assert cfg.crossings == (("gender", "menapt"),)
     assert cfg.labels["group"]["almene"] == "Almene boliger"

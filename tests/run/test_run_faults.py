@@ -26,8 +26,8 @@ from survey_kit.cli import main
 
 write = pipeline.write_outputs
 
-def slow(result, tmp, target):
-    write(result, tmp, target)
+def slow(result, tmp, target, *progress):
+    write(result, tmp, target, *progress)
     (tmp.parent / "written").write_text(str(tmp))
     time.sleep(60)
 

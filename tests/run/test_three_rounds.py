@@ -56,3 +56,16 @@ def test_area_pages_state_change_since_previous_and_baseline(result) -> None:  #
     assert set(zip(ch["group_a"], ch["group_b"], strict=True)) == {(2024, 2021), (2024, 2018)}
     assert set(a.small_area["year"]) == {2018, 2021, 2024}
     assert isinstance(a.small_area, pd.DataFrame) and a.small_area["eblup"].notna().mean() > 0.9
+
+
+def test_family_size_counts_the_tests_of_each_family(result) -> None:  # type: ignore[no-untyped-def]
+    con = result[0].analysis.contrasts
+    for (family, sub, _variable), part in con.groupby(
+            ["family", con["subgroup"].map(str), "variable"]):
+        assert (part["family_size"] == part["p_value"].notna().sum()).all(), (family, sub)
+        # Holm over exactly that family: p_adjusted of the smallest p is p * size
+        tested = part.dropna(subset=["p_value"])
+        if len(tested):
+            smallest = tested.loc[tested["p_value"].idxmin()]
+            np.testing.assert_allclose(smallest["p_adjusted"],
+                                       min(1.0, smallest["p_value"] * len(tested)))
