@@ -53,10 +53,10 @@ ITEM = re.compile(r"^(ot|ss|kh|ti|tf|lk)\d")
 def make_files(n: int, folder: Path, csv: bool = False, areas: int = 66,
                seed: int = 1) -> Path:
     """Write ``n`` resampled demo respondents (Parquet per round), margins and a config."""
-    import survey_kit as sk
-
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    import survey_kit as sk
 
     folder.mkdir(parents=True, exist_ok=True)
     demo = sk.datasets.load_demo()
