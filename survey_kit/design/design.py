@@ -13,7 +13,7 @@ from survey_kit.design.structure import Columns, build_design
 from survey_kit.design.trimming import trim_result
 from survey_kit.design.weighting import WeightingResult, calibrate_weights, rake_weights
 from survey_kit.errors import DesignError, EstimationError
-from survey_kit.estimate.domains import as_list, factorise, restrict
+from survey_kit.estimate.domains import as_list, compact, factorise, restrict
 from survey_kit.estimate.estimators import CI_METHODS, estimate_means, proportion_ci
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
@@ -60,8 +60,9 @@ class Design:
     """
 
     __slots__ = ("_by_cache", "_column_cache", "_data", "_engine", "_est_cache", "_mask", "_spec",
-                 "_value_cache", "_weighting", "_weights")
+                 "_sums_cache", "_value_cache", "_weighting", "_weights")
     _value_cache: dict[str, tuple[np.ndarray, np.ndarray]]
+    _sums_cache: dict[tuple[str, ...], dict[str, tuple[np.ndarray, ...]]]
     _column_cache: dict[str, tuple[np.ndarray, pd.Index]]
     _est_cache: dict[tuple[object, ...], Estimate]
     _data: pd.DataFrame
@@ -111,6 +112,7 @@ class Design:
         setter(self, "_spec", spec)
         setter(self, "_by_cache", by_cache)
         setter(self, "_est_cache", {})
+        setter(self, "_sums_cache", {})
         setter(self, "_column_cache", column_cache)
         setter(self, "_value_cache", value_cache)
 
@@ -214,10 +216,11 @@ class Design:
         names = tuple(as_list(by))
         cached = self._by_cache.get(names)
         if cached is None:
-            cached = factorise(self._data, names, self._column_cache)
+            codes, keys = factorise(self._data, names, self._column_cache)
+            cached = (compact(codes), keys)  # kept small; handed out as fresh int64 codes
             self._by_cache[names] = cached
         codes, keys = cached
-        return restrict(codes, keys, self._mask)
+        return restrict(codes.astype(np.int64), keys, self._mask)
 
     def subset(self, mask: pd.Series | np.ndarray | str) -> Design:
         """A design restricted to a domain; the full design is kept for the variance
@@ -263,11 +266,21 @@ class Design:
                 raise EstimationError("the domain is empty: no respondent is in the subset")
             result, _ = estimate_means(self._engine, self._data, names, self._weights, domain,
                                        keys, level, statistic, columns=self._value_cache,
-                                       design_df=self.df)
+                                       design_df=self.df, passes=self._passes(canonical))
             if len(self._est_cache) >= 32:
                 self._est_cache.pop(next(iter(self._est_cache)))
             self._est_cache[key] = result
         return _reorder_domains(result, by_names)
+
+    def _passes(self, by: list[str]) -> dict[str, tuple[np.ndarray, ...]]:
+        """This design's per-variable PSU x domain sums for the domains of ``by`` (weights,
+        subset and calibration cells are fixed per design; a few by-sets are kept)."""
+        key = tuple(by)
+        if key not in self._sums_cache:
+            if len(self._sums_cache) >= 8:
+                self._sums_cache.pop(next(iter(self._sums_cache)))
+            self._sums_cache[key] = {}
+        return self._sums_cache[key]
 
     def mean(
         self, variables: str | Sequence[str], by: str | Sequence[str] | None = None,
@@ -299,6 +312,10 @@ class Design:
         for name in names:
             if name not in self._data.columns:
                 continue
+            if name in self._value_cache:  # numeric, already read: (y with 0 for NaN, valid)
+                y0, valid = self._value_cache[name]
+                if not (valid & (y0 != 0) & (y0 != 1)).any():
+                    continue
             col = pd.to_numeric(self._data[name], errors="coerce")
             bad = col.notna() & ~col.isin([0, 1])
             if bad.any():

@@ -69,6 +69,7 @@ def domain_sums(
     n_psu: int,
     cells: Sequence[tuple[np.ndarray, int, np.ndarray]] = (),
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    passes: dict[str, tuple[np.ndarray, ...]] | None = None,
 ) -> DomainSums:
     """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
 
@@ -80,16 +81,22 @@ def domain_sums(
     :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
     ``e * w * y`` over cells x domains give what calibration explains of the influence values.
     ``columns`` caches each variable as (values with 0 for missing, present mask).
+    ``passes`` caches each variable's PSU x domain sums for these ``domain`` codes, weights
+    and cells (the caller keys it by them): a variable estimated again in the same domains
+    (a proportion after the mean, a comparison after the table) costs no pass over the
+    respondents, and its sums are the very same numbers.
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
     PD = P * D
-    key = np.where(domain >= 0, psu * D + domain, PD)
-    cell_keys = [np.where((domain >= 0) & (codes >= 0), codes * D + domain, C * D)
+    outside = domain < 0
+    key = _bin_keys(psu, D, domain, outside, PD)
+    cell_keys = [_bin_keys(codes, D, domain, outside | (codes < 0), C * D)
                  for codes, C, _ in cells]
     acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
     cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
     cache = {} if columns is None else columns
+    done = {} if passes is None else passes
 
     def sums(keys: np.ndarray, vals: np.ndarray, bins: int, shape: tuple[int, int]
              ) -> np.ndarray:
@@ -99,6 +106,9 @@ def domain_sums(
     w, wy, tmp = (np.empty(weights.shape[0]) for _ in range(3))
     positive = weights > 0
     for v, name in enumerate(variables):
+        if name in done:
+            _restore(done[name], v, acc, cell_acc)
+            continue
         if name not in cache:
             y = numeric_column(data, name)
             valid = ~np.isnan(y)
@@ -115,6 +125,9 @@ def domain_sums(
         for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
             cw[v] = sums(ckey, np.multiply(e, w, out=tmp), C * D, (C, D))
             cwy[v] = sums(ckey, np.multiply(tmp, y0, out=tmp), C * D, (C, D))
+        if passes is not None:
+            done[name] = (*(acc[k][v].copy() for k in _PASSES),
+                          *(a[v].copy() for pair in cell_acc for a in pair))
     W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
     mean = _ratio(S, W)
     mu = np.nan_to_num(mean)
@@ -134,6 +147,30 @@ def domain_sums(
         tuple(mean_influence(cw, cwy) for cw, cwy in cell_acc),
         tuple(flat(cwy) for _, cwy in cell_acc),
     )
+
+
+_PASSES = ("W", "S", "S2", "W2", "n")
+
+
+def _bin_keys(unit: np.ndarray, D: int, domain: np.ndarray, outside: np.ndarray,
+              spare: int) -> np.ndarray:
+    """``unit * D + domain`` as int64, ``spare`` (the dropped bin) where ``outside``; built
+    in one array (a national file's temporaries are 80 MB each)."""
+    key = np.multiply(unit, D, dtype=np.int64)
+    key += domain
+    if outside.any():
+        key[outside] = spare
+    return key
+
+
+def _restore(saved: tuple[np.ndarray, ...], v: int, acc: dict[str, np.ndarray],
+             cell_acc: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Put one variable's cached sums (see ``passes`` of :func:`domain_sums`) in row ``v``."""
+    for k, values in zip(_PASSES, saved, strict=False):
+        acc[k][v] = values
+    cells = saved[len(_PASSES):]
+    for j, (cw, cwy) in enumerate(cell_acc):
+        cw[v], cwy[v] = cells[2 * j], cells[2 * j + 1]
 
 
 def influence_values(
@@ -237,6 +274,7 @@ def estimate_means(
     df: float | None = None,
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     design_df: int | None = None,
+    passes: dict[str, tuple[np.ndarray, ...]] | None = None,
 ) -> tuple[Estimate, DomainSums]:
     """Domain means (or totals) of several variables with their joint covariance.
 
@@ -245,7 +283,7 @@ def estimate_means(
     ``svyby(..., svyciprop)``), whether or not they answered the variable.  A domain with
     ``df < 1`` gets no interval and a ``note``.  ``df`` overrides this with one value for
     every row; ``design_df`` is the whole design's df, kept on the result (default: the
-    engine's).
+    engine's).  ``passes``: see :func:`domain_sums`.
     """
     D = len(keys)
     if df is None:
@@ -256,7 +294,7 @@ def estimate_means(
     cells = engine.cell_accumulators()
     columns = {} if columns is None else columns
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
-                       cells or (), columns)
+                       cells or (), columns, passes)
     if statistic == "total":
         totals, est, cell_sums = sums.total_totals, sums.S, sums.total_cells
         srs = _srs_mean_variance(sums) * sums.W**2

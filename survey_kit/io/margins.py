@@ -5,6 +5,7 @@ with checks.  A row with an empty ``level`` is the population total of a numeric
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +59,6 @@ def read_margins(
     path = Path(path)
     data = read_data(path, row_column=_ROW)
     rows = data.pop(_ROW).to_numpy()
-    data.attrs["rows"] = tuple(int(r) for r in rows)
     missing = [c for c in MARGIN_COLUMNS if c not in data.columns]
     if missing:
         raise DataValidationError(
@@ -67,11 +67,11 @@ def read_margins(
         )
     groups = _by_columns(path, data, by)
     data = data[[*groups, *MARGIN_COLUMNS]].copy()
-    _check_cells(path, data, groups)
+    where = _Places(path, rows, str(data.attrs.get("format", path.suffix.lstrip("."))))
+    _check_cells(where, data, groups)
     if check_totals:
         _check_consistent(path, data, groups)
     data.attrs["source"] = str(path)
-    data.attrs.pop("rows", None)
     return data
 
 
@@ -90,22 +90,31 @@ def _by_columns(path: Path, data: pd.DataFrame, by: Sequence[str] | None) -> lis
     return list(by)
 
 
-def _place(path: Path, data: pd.DataFrame, position: int) -> str:
-    """'<file>, line N' for CSV, else '<file>, row N': the row as the file shows it (header
-    and title rows counted; the case number for SPSS and Parquet)."""
-    number = data.attrs["rows"][position]
-    if data.attrs.get("format", path.suffix.lstrip(".")) == "csv":
-        return f"{path}, line {number}"
-    return f"{path}, row {number}"
+@dataclass(frozen=True)
+class _Places:
+    """Where the rows of a margins file are (kept out of ``DataFrame.attrs``, which pandas
+    deep-copies on every operation)."""
+
+    path: Path
+    rows: np.ndarray
+    format: str
+
+    def __call__(self, position: int) -> str:
+        """'<file>, line N' for CSV, else '<file>, row N': the row as the file shows it
+        (header and title rows counted; the case number for SPSS and Parquet)."""
+        number = int(self.rows[position])
+        if self.format == "csv":
+            return f"{self.path}, line {number}"
+        return f"{self.path}, row {number}"
 
 
-def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
+def _check_cells(place: _Places, data: pd.DataFrame, groups: list[str]) -> None:
     total = pd.to_numeric(data["total"], errors="coerce")
     bad = (total.isna() | (total < 0) | np.isinf(total)).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataValidationError(
-            f"{_place(path, data, i)}: column 'total': expected a number >= 0, "
+            f"{place(i)}: column 'total': expected a number >= 0, "
             f"found {_show(data['total'].iloc[i])}"
         )
     data["total"] = total.astype(float)
@@ -113,23 +122,25 @@ def _check_cells(path: Path, data: pd.DataFrame, groups: list[str]) -> None:
         blank = _blank(data[column])
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
-            raise DataValidationError(f"{_place(path, data, i)}: column {column!r} is blank")
+            raise DataValidationError(f"{place(i)}: column {column!r} is blank")
     numeric = _blank(data["level"])
     data.loc[numeric, "level"] = np.nan
-    mixed = data.groupby([*groups, "variable"], sort=False)["level"].transform(
-        lambda levels: levels.isna().any() and levels.notna().any()).to_numpy(dtype=bool)
+    keys = [data[c] for c in [*groups, "variable"]]
+    empty = pd.Series(numeric, index=data.index)
+    mixed = (empty.groupby(keys, sort=False).transform("any")
+             & (~empty).groupby(keys, sort=False).transform("any")).to_numpy(dtype=bool)
     if mixed.any():
         i = int(np.flatnonzero(mixed & numeric)[0])
         raise DataValidationError(
-            f"{_place(path, data, i)}: variable {data['variable'].iloc[i]!r} has both levels "
+            f"{place(i)}: variable {data['variable'].iloc[i]!r} has both levels "
             "and a total with an empty level (a numeric total); give one or the other")
     dup = data.duplicated([*groups, "variable", "level"], keep=False).to_numpy()
     if dup.any():
         first, second = np.flatnonzero(dup)[:2]
         raise DataValidationError(
-            f"{_place(path, data, int(second))}: duplicate margin "
+            f"{place(int(second))}: duplicate margin "
             f"{data['variable'].iloc[second]}={_show(data['level'].iloc[second])} "
-            f"(also at {_place(path, data, int(first))})"
+            f"(also at {place(int(first))})"
         )
 
 

@@ -13,6 +13,7 @@ adds them as a column.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import io
 import os
 import tempfile
@@ -288,8 +289,15 @@ def _read_sav(raw: bytes, name: str, options: ReadOptions) -> Table:
     return Table(data, np.arange(1, len(data) + 1), attrs)
 
 
+_LEAN_PARQUET = ({"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}}
+                 if "to_pandas_kwargs" in inspect.signature(pd.read_parquet).parameters
+                 else {})
+"""pandas >= 3: each Arrow column is freed as it is converted (the peak while reading a
+national file is one copy of the data, not two)."""
+
+
 def _read_parquet(raw: bytes, name: str, options: ReadOptions) -> Table:
-    data = pd.read_parquet(io.BytesIO(raw))
+    data = pd.read_parquet(io.BytesIO(raw), **_LEAN_PARQUET)  # type: ignore[arg-type]
     return Table(data.reset_index(drop=True), np.arange(1, len(data) + 1), {"format": "parquet"})
 
 

@@ -7,6 +7,7 @@ other rows.  Everything is vectorised over rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,6 +134,24 @@ def to_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, not_numeric
 
 
+def member(values: np.ndarray, codes: Sequence[float]) -> np.ndarray:
+    """``np.isin(values, codes)`` for the handful of codes of a scale: one comparison per
+    code instead of a sort of the whole column.
+
+    Examples
+    --------
+    >>> member(np.array([1.0, 3.0, np.nan, 8.0]), [1, 2, 8]).tolist()
+    [True, False, False, True]
+    """
+    codes = list(codes)
+    if len(codes) > 16:
+        return np.isin(values, codes)
+    out = np.zeros(values.shape, dtype=bool)
+    for code in codes:
+        out |= values == code
+    return out
+
+
 def apply_recode(codes: np.ndarray, recode: tuple[tuple[int, int], ...]) -> np.ndarray:
     """Map round codes to canonical codes; unlisted codes pass through.
 
@@ -149,8 +168,12 @@ def apply_recode(codes: np.ndarray, recode: tuple[tuple[int, int], ...]) -> np.n
 
 def item_codes(data: pd.DataFrame, item: Item, rounds: Rounds) -> np.ndarray:
     """Canonical codes of ``item`` for every row (NaN: blank, not a number, unknown round)."""
+    parts = segments(item, rounds)
+    if len(parts) == 1 and parts[0].rows.all():  # one column for every row: no masking
+        codes, _ = to_codes(data[parts[0].column])
+        return apply_recode(codes, parts[0].recode)
     out = np.full(len(data), np.nan)
-    for seg in segments(item, rounds):
+    for seg in parts:
         codes, _ = to_codes(data[seg.column])
         out[seg.rows] = apply_recode(codes, seg.recode)[seg.rows]
     return out

@@ -47,7 +47,10 @@ def cronbach_alpha(data: pd.DataFrame, dimension: Dimension | Sequence[str],
     >>> round(cronbach_alpha(items, ["a", "b", "c"]), 4)   # pingouin.cronbach_alpha: 0.9474
     0.9474
     """
-    cov, _ = _covariance(data, dimension, weights)
+    return _alpha(_covariance(*_complete_rows(data, dimension, weights)))
+
+
+def _alpha(cov: np.ndarray) -> float:
     k = cov.shape[0]
     if k < 2 or np.isnan(cov).any():
         return float("nan")
@@ -64,7 +67,11 @@ def item_rest_correlations(data: pd.DataFrame, dimension: Dimension | Sequence[s
     >>> item_rest_correlations(items, ["a", "b", "c"]).round(3).tolist()
     [0.981, 0.849, 0.851]
     """
-    cov, names = _covariance(data, dimension, weights)
+    matrix, w, names = _complete_rows(data, dimension, weights)
+    return _item_rest(_covariance(matrix, w, names), names)
+
+
+def _item_rest(cov: np.ndarray, names: list[str]) -> pd.Series:
     row_sums = cov.sum(axis=1)
     diag = np.diag(cov)
     rest_var = cov.sum() - 2.0 * row_sums + diag
@@ -96,24 +103,23 @@ def reliability_table(questionnaire: Questionnaire, data: pd.DataFrame,
     """
     parts = []
     for dim in questionnaire.dimensions:
-        n = _complete_rows(data, dim, weights)[0].shape[0]
-        r = item_rest_correlations(data, dim, weights)
+        matrix, w, names = _complete_rows(data, dim, weights)  # once per dimension
+        cov = _covariance(matrix, w, names)
+        r = _item_rest(cov, names)
         parts.append(pd.DataFrame({
-            "dimension": dim.id, "n": n, "alpha": cronbach_alpha(data, dim, weights),
+            "dimension": dim.id, "n": matrix.shape[0], "alpha": _alpha(cov),
             "item": r.index.to_numpy(), "item_rest_r": r.to_numpy(),
         }))
     return pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
 
 
-def _covariance(data: pd.DataFrame, dimension: Dimension | Sequence[str],
-                weights: Weights) -> tuple[np.ndarray, list[str]]:
+def _covariance(matrix: np.ndarray, w: np.ndarray, names: list[str]) -> np.ndarray:
     """Weighted covariance (divisor: sum of weights) of the complete rows."""
-    matrix, w, names = _complete_rows(data, dimension, weights)
     if matrix.shape[0] < 2:
-        return np.full((len(names), len(names)), np.nan), names
+        return np.full((len(names), len(names)), np.nan)
     w = w / w.sum()
     centred = matrix - w @ matrix
-    return (centred * w[:, None]).T @ centred, names
+    return (centred * w[:, None]).T @ centred
 
 
 def _complete_rows(data: pd.DataFrame, dimension: Dimension | Sequence[str],

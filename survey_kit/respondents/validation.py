@@ -27,6 +27,7 @@ from survey_kit.respondents.recode import (
     Segment,
     apply_recode,
     check_columns,
+    member,
     read_rounds,
     segments,
     to_codes,
@@ -44,6 +45,9 @@ from survey_kit.spec.model import Item, Questionnaire
 
 __all__ = ["REJECT_COLUMNS", "Thresholds", "ValidationLimitError", "ValidationReport", "validate"]
 SOURCE_COLUMNS = ("source_file", "source_row")
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+"""pandas 3 shares unchanged columns between frames and copies one only when it is written:
+the valid rows need no copy of the whole respondent table."""
 
 
 @dataclass
@@ -57,12 +61,16 @@ class _Cells:
     info: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def add(self, column: str, item: Item, answered: np.ndarray, invalid: np.ndarray,
-            mapped: np.ndarray) -> None:
-        empty = np.zeros(self.n, dtype=bool)
-        self.invalid[column] = self.invalid.get(column, empty) | invalid
-        self.answered[column] = self.answered.get(column, empty) | answered
-        known = self.mapped.get(column, np.full(self.n, np.nan))
-        self.mapped[column] = np.where(np.isnan(mapped), known, mapped)
+            mapped: np.ndarray | None) -> None:
+        """Record a segment's findings (``mapped``: codes read from label text, or None
+        when no answer of the segment was text: then nothing is stored for it)."""
+        known = self.invalid.get(column)
+        self.invalid[column] = invalid if known is None else known | invalid
+        known = self.answered.get(column)
+        self.answered[column] = answered if known is None else known | answered
+        if mapped is not None:
+            known = self.mapped.get(column, np.full(self.n, np.nan))
+            self.mapped[column] = np.where(np.isnan(mapped), known, mapped)
         self.info.setdefault(column, (item.id, item.scale.id, _expected_codes(item)))
 
 
@@ -224,11 +232,16 @@ def canonical_ids(ids: pd.Series) -> pd.Series:
 def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     if id_column not in data.columns:
         return None
-    ids = canonical_ids(data[id_column])
-    blank = ids.isna().to_numpy(dtype=bool)
-    codes, _ = pd.factorize(ids)
-    first = pd.Series(np.arange(len(ids))).groupby(codes).transform("min").to_numpy()
-    dup = ~blank & (first != np.arange(len(ids)))
+    values = data[id_column]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
+        codes, _ = pd.factorize(values)  # whole numbers: equal as text exactly when equal
+        blank = np.zeros(len(values), dtype=bool)
+    else:
+        ids = canonical_ids(values)
+        blank = ids.isna().to_numpy(dtype=bool)
+        codes, _ = pd.factorize(ids)
+    first = first_positions(codes)
+    dup = ~blank & (first != np.arange(len(codes)))
     reasons = "duplicate " + id_column + " (first in " + _places(data, first[dup]) + ")"
     parts = [
         _frame(data, blank, id_column, "missing respondent id", "missing_id"),
@@ -236,6 +249,25 @@ def _id_problems(data: pd.DataFrame, id_column: str) -> pd.DataFrame | None:
     ]
     kept = [p for p in parts if p is not None]
     return pd.concat(kept, ignore_index=True) if kept else None
+
+
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """For each row, the position of the first row with its code (codes from
+    ``pd.factorize``, numbered in order of first appearance; ``-1`` rows point to
+    themselves).
+
+    Examples
+    --------
+    >>> first_positions(np.array([0, 1, 0, -1, 2, 1])).tolist()
+    [0, 1, 0, 3, 4, 1]
+    """
+    rows = np.arange(len(codes))
+    if len(codes) == 0:
+        return rows
+    seen = np.maximum.accumulate(codes)
+    new = codes > np.concatenate(([-1], seen[:-1]))  # the first row of each code, in order
+    starts = rows[new]
+    return np.where(codes >= 0, starts[np.maximum(codes, 0)], rows)
 
 
 def _places(data: pd.DataFrame, positions: np.ndarray) -> pd.Series:
@@ -279,14 +311,14 @@ def _item_problems(
 ) -> pd.DataFrame | None:
     values = data[seg.column]
     codes, not_numeric = to_codes(values)
-    mapped = np.full(len(data), np.nan)
+    mapped = None
     if map_labels and (not_numeric & seg.rows).any():
         mapped = raw_codes(label_codes(values, not_numeric & seg.rows, item.scale), seg.recode)
         hit = ~np.isnan(mapped)
         codes, not_numeric = np.where(hit, mapped, codes), not_numeric & ~hit
     codes = apply_recode(codes, seg.recode)
     scale = item.scale
-    allowed = np.isin(codes, scale.codes) | np.isin(codes, scale.missing_codes)
+    allowed = member(codes, scale.codes) | member(codes, scale.missing_codes)
     bad = seg.rows & ~np.isnan(codes) & ~allowed
     text = seg.rows & not_numeric
     cells.add(seg.column, item, seg.rows & (~np.isnan(codes) | not_numeric), bad | text, mapped)
@@ -348,10 +380,12 @@ def _assemble(
 def _valid_frame(data: pd.DataFrame, rejected: np.ndarray, cells: _Cells) -> pd.DataFrame:
     """The kept rows with invalid answers blanked and label answers as codes."""
     kept = ~rejected
-    out = data.loc[kept].copy()
+    out = data.loc[kept]
+    if not COPY_ON_WRITE:  # pandas 2: a separate frame; pandas 3 copies a column on write
+        out = out.copy()
     for column, invalid in cells.invalid.items():
-        mapped = cells.mapped[column]
-        if (~np.isnan(mapped[kept])).any():
+        mapped = cells.mapped.get(column)
+        if mapped is not None and (~np.isnan(mapped[kept])).any():
             codes, _ = to_codes(data[column])
             codes = np.where(np.isnan(mapped), codes, mapped)
             out[column] = np.where(invalid, np.nan, codes)[kept]

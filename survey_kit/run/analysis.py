@@ -16,6 +16,7 @@ import pandas as pd
 
 from survey_kit.compare import compare, did, trend
 from survey_kit.design.design import Design
+from survey_kit.io.compact import as_objects
 from survey_kit.run import area_model, areas
 from survey_kit.run.config import RunConfig
 from survey_kit.spec import Questionnaire
@@ -171,7 +172,7 @@ def with_units(cfg: RunConfig, scored: pd.DataFrame) -> pd.DataFrame:
     if not (cfg.area and cfg.group and cfg.focus_group):
         return scored
     focus = scored[cfg.group] == cfg.focus_group
-    unit = scored[cfg.group].astype(object).where(~focus, scored[cfg.area].astype(object))
+    unit = as_objects(scored[cfg.group]).where(~focus, as_objects(scored[cfg.area]))
     return scored.assign(**{UNIT: unit})
 
 

@@ -216,7 +216,8 @@ def check_rounds(cfg: RunConfig, data: pd.DataFrame, margins: pd.DataFrame | Non
     if not by:
         return
     wanted = margins[by].drop_duplicates()
-    have = set(data[by].dropna().astype(object).map(value_key).itertuples(index=False))
+    present = data[by].dropna().drop_duplicates()  # the keys of the few cells, not each row
+    have = set(present.astype(object).map(value_key).itertuples(index=False))
     for row in wanted.astype(object).map(value_key).itertuples(index=False):
         if tuple(row) not in have:
             where = ", ".join(f"{c}={v}" for c, v in zip(by, row, strict=True))
