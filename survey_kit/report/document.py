@@ -14,21 +14,45 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+
+class VectorImage(Protocol):
+    """A chart drawn as vectors: its size in points, SVG text for HTML and a reportlab
+    drawing (a flowable) for the PDF (:class:`~survey_kit.report.chart_render.VectorChart`)."""
+
+    @property
+    def width(self) -> float: ...
+
+    @property
+    def height(self) -> float: ...
+
+    def svg(self) -> str: ...
+
+    def drawing(self, scale: float = 1.0) -> Any: ...
 
 
 @dataclass(frozen=True)
 class FigureBlock:
     """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF), or a
     ``draw`` function that makes the PNG when it is first needed (:attr:`image`,
-    :attr:`uri`), so that a document can be built and checked without drawing."""
+    :attr:`uri`), or a ``vector`` function that lays the chart out as vectors when it is
+    first needed (:attr:`vector_image`: SVG in HTML, a drawing in the PDF), so that a
+    document can be built and checked without drawing."""
 
     caption: str
     alt: str
     data_uri: str = ""
     png: bytes = b""
     draw: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    vector: Callable[[], VectorImage] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def vector_image(self) -> VectorImage | None:
+        """The chart as vectors (laid out once), or None for a PNG figure."""
+        return None if self.vector is None else self.vector()
 
     @cached_property
     def image(self) -> bytes:
@@ -42,6 +66,9 @@ class FigureBlock:
         """The image as a data URI for ``<img src=...>``."""
         if self.data_uri:
             return self.data_uri
+        if self.vector_image is not None:
+            svg = self.vector_image.svg().encode("utf-8")
+            return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         return "data:image/png;base64," + base64.b64encode(self.image).decode("ascii")
 
 
@@ -123,4 +150,5 @@ def render_html(doc: SummaryDocument, images: bool = True) -> str:
                                                                 placeholder=PLACEHOLDER_IMAGE)
 
 
-__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "environment", "render_html"]
+__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "VectorImage", "environment",
+           "render_html"]
