@@ -36,17 +36,15 @@ class VectorImage(Protocol):
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF), or a
-    ``draw`` function that makes the PNG when it is first needed (:attr:`image`,
-    :attr:`uri`), or a ``vector`` function that lays the chart out as vectors when it is
-    first needed (:attr:`vector_image`: SVG in HTML, a drawing in the PDF), so that a
+    """A chart: caption, alt text, and either a data URI (HTML) with PNG bytes (PDF), or a
+    ``vector`` function that lays the chart out when it is first needed
+    (:attr:`vector_image`: SVG in HTML via :attr:`uri`, a drawing in the PDF), so that a
     document can be built and checked without drawing."""
 
     caption: str
     alt: str
     data_uri: str = ""
     png: bytes = b""
-    draw: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
     vector: Callable[[], VectorImage] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
@@ -55,21 +53,14 @@ class FigureBlock:
         return None if self.vector is None else self.vector()
 
     @cached_property
-    def image(self) -> bytes:
-        """The PNG bytes (drawn once)."""
-        if self.png or self.draw is None:
-            return self.png
-        return self.draw()
-
-    @cached_property
     def uri(self) -> str:
-        """The image as a data URI for ``<img src=...>``."""
+        """The image as a data URI for ``<img src=...>``: the given one, the SVG or the PNG."""
         if self.data_uri:
             return self.data_uri
         if self.vector_image is not None:
             svg = self.vector_image.svg().encode("utf-8")
             return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        return "data:image/png;base64," + base64.b64encode(self.image).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
         img = vector.drawing(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
         img.hAlign = "CENTER"
     else:
-        png = block.image
+        png = block.png
         w, h = ImageReader(io.BytesIO(png)).getSize()
         scale = min(FIGURE_WIDTH / w, FIGURE_HEIGHT / h)
         img = Image(io.BytesIO(png), width=w * scale, height=h * scale)

@@ -4,14 +4,23 @@ limits, labels that do not overlap and no text outside the chart."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
 from demo_pages import demo_pages
 
 from survey_kit.report.chart_layout import LABEL, SMALL, dots_scene, scene_of
-from survey_kit.report.chart_scene import Arrow, Box, Marker, Scene, Text, nice_ticks, \
-    text_width, tick_text
+from survey_kit.report.chart_scene import (
+    Arrow,
+    Box,
+    Marker,
+    Scene,
+    Text,
+    nice_ticks,
+    text_width,
+    tick_text,
+)
 from survey_kit.report.page_charts import Mark, PageChart
 from survey_kit.report.resident import page_charts
 
@@ -96,7 +105,7 @@ def test_labels_do_not_overlap_and_stay_in_the_chart(
         labels = sorted((t for t in texts if t.size == LABEL and t.anchor == "end"),
                         key=lambda t: t.y)
         assert all(box.top <= t.y - t.size * 0.7 and t.y <= box.bottom for t in labels)
-        assert all(b.y - a.y >= LABEL for a, b in zip(labels, labels[1:], strict=False))
+        assert all(b.y - a.y >= LABEL for a, b in itertools.pairwise(labels))
         assert all(_extent(t)[1] < box.left for t in labels)
 
 
