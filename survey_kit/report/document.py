@@ -14,35 +14,53 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 
+class VectorImage(Protocol):
+    """A chart drawn as vectors: its size in points, SVG text for HTML and a reportlab
+    drawing (a flowable) for the PDF (:class:`~survey_kit.report.chart_render.VectorChart`)."""
+
+    @property
+    def width(self) -> float: ...
+
+    @property
+    def height(self) -> float: ...
+
+    def svg(self) -> str: ...
+
+    def drawing(self, scale: float = 1.0) -> Any: ...
+
+
 @dataclass(frozen=True)
 class FigureBlock:
-    """A chart: caption, alt text, a data URI (HTML: SVG or PNG) and PNG bytes (PDF), or a
-    ``draw`` function that makes the PNG when it is first needed (:attr:`image`,
-    :attr:`uri`), so that a document can be built and checked without drawing."""
+    """A chart: caption, alt text, and either a data URI (HTML) with PNG bytes (PDF), or a
+    ``vector`` function that lays the chart out when it is first needed
+    (:attr:`vector_image`: SVG in HTML via :attr:`uri`, a drawing in the PDF), so that a
+    document can be built and checked without drawing."""
 
     caption: str
     alt: str
     data_uri: str = ""
     png: bytes = b""
-    draw: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    vector: Callable[[], VectorImage] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
-    def image(self) -> bytes:
-        """The PNG bytes (drawn once)."""
-        if self.png or self.draw is None:
-            return self.png
-        return self.draw()
+    def vector_image(self) -> VectorImage | None:
+        """The chart as vectors (laid out once), or None for a PNG figure."""
+        return None if self.vector is None else self.vector()
 
     @cached_property
     def uri(self) -> str:
-        """The image as a data URI for ``<img src=...>``."""
+        """The image as a data URI for ``<img src=...>``: the given one, the SVG or the PNG."""
         if self.data_uri:
             return self.data_uri
-        return "data:image/png;base64," + base64.b64encode(self.image).decode("ascii")
+        if self.vector_image is not None:
+            svg = self.vector_image.svg().encode("utf-8")
+            return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -123,4 +141,5 @@ def render_html(doc: SummaryDocument, images: bool = True) -> str:
                                                                 placeholder=PLACEHOLDER_IMAGE)
 
 
-__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "environment", "render_html"]
+__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "VectorImage", "environment",
+           "render_html"]

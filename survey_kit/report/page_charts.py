@@ -14,18 +14,10 @@ figures).  Danish labels, decimal comma, Okabe-Ito colours with a marker shape p
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-from survey_kit.report.charts import MARKERS, OKABE_ITO, RC, legend_columns
 from survey_kit.report.escape import display_label, fmt_dec, join_danish
 from survey_kit.report.inputs import VariableInfo
 from survey_kit.report.shown import MODEL, ShownFigure
@@ -68,15 +60,6 @@ class PageChart:
     open_label: str = ""
     filled_label: str = ""
 
-    def png(self) -> bytes:
-        """The chart drawn as PNG bytes (150 dpi; the constrained layout keeps every label
-        inside the figure, so it is drawn once, without a tight bounding box)."""
-        fig = draw_trend(self) if self.kind == "trend" else draw_dots(self)
-        buf = io.BytesIO()
-        with matplotlib.rc_context(RC):
-            fig.savefig(buf, format="png", dpi=150, metadata={"Software": None},
-                        pil_kwargs={"compress_level": 2})
-        return buf.getvalue()
 
 
 def _label(v: VariableInfo, model: bool = False) -> str:
@@ -247,29 +230,6 @@ def difference_chart(title: str, statements: Sequence[TestedStatement],
                      open_label="Kan skyldes tilfældigheder", filled_label="Reel forskel")
 
 
-def _canvas(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _handle(colour: str, marker: str, label: str, filled: bool = True) -> Line2D:
-    return Line2D([], [], color=colour, marker=marker, linestyle="", markersize=7,
-                  markeredgewidth=1.5, markerfacecolor=colour if filled else "white",
-                  label=display_label(label))
-
-
-def _legend(fig: Figure, chart: PageChart, font: float) -> None:
-    """The series (colour and shape) under the chart."""
-    if chart.kind == "trend" or len(chart.series) < 2:
-        return
-    handles = [_handle(OKABE_ITO[k % len(OKABE_ITO)], MARKERS[k % len(MARKERS)], name)
-               for k, name in enumerate(chart.series)]
-    ncol = legend_columns([str(h.get_label()) for h in handles], 5.2, font - 1)
-    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
-               fontsize=font - 1)
-
-
 def key_line(chart: PageChart) -> str:
     """What filled and open markers mean, one line over the plot ("" when all are filled).
 
@@ -284,107 +244,14 @@ def key_line(chart: PageChart) -> str:
     return f"● {chart.filled_label}    ○ {chart.open_label}"
 
 
-def draw_dots(chart: PageChart, width: float = 5.2, font: float = 12.0) -> Figure:
-    """A horizontal dot chart: one line per row, one marker per series, interval bars; a zero
-    line and arrows at the edge for a difference chart."""
-    rows, k = chart.rows, len(chart.series)
-    pitch = sum(max(0.21 * len(_wrap(display_label(r), LABEL_CHARS)), 0.12 * k + 0.1)
-                for r in rows)
-    legend = len(chart.series) if k > 1 else 0
-    height = 1.3 + pitch + 0.22 * math.ceil(legend / 2)
-    fig = _canvas(width, height)
-    ax = fig.add_subplot()
-    lo, hi = chart.limits
-    if chart.kind == "differences":
-        ax.axvline(0, color="#1a1a1a", linewidth=1.1, zorder=1)
-    for s_idx, name in enumerate(chart.series):
-        colour, marker = OKABE_ITO[s_idx % len(OKABE_ITO)], MARKERS[s_idx % len(MARKERS)]
-        offset = (s_idx - (k - 1) / 2) * (0.7 / max(k, 1))
-        for m in (m for m in chart.marks if m.series == name):
-            y = len(rows) - 1 - rows.index(m.row) - offset
-            a, b = max(m.low, lo), min(m.high, hi)
-            ax.plot([a, b], [y, y], color=colour, linewidth=1.8, solid_capstyle="butt", zorder=2)
-            for end, edge, sym in ((m.low, lo, "<"), (m.high, hi, ">")):
-                if end < lo or end > hi:
-                    ax.plot([edge], [y], marker=sym, color=colour, markersize=6, zorder=3)
-            ax.plot([min(max(m.value, lo), hi)], [y], marker=marker, color=colour,
-                    markersize=7.5, markerfacecolor=colour if m.filled else "white",
-                    markeredgewidth=1.6, zorder=4, linestyle="")
-    ax.set_yticks(range(len(rows)), ["\n".join(_wrap(display_label(r), LABEL_CHARS))
-                                     for r in reversed(rows)])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlim(lo, hi)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt_dec(x, 0)))
-    ax.tick_params(labelsize=font)
-    ax.grid(axis="x", color="#DDDDDD", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.set_xlabel(chart.axis_label, fontsize=font)
-    ax.set_title(key_line(chart), loc="right", fontsize=font - 1)  # ends at the plot's edge
-    fig.suptitle(_title(chart.title, width, font + 1), x=0.02, ha="left", fontsize=font + 1,
-                 fontweight="bold")
-    _legend(fig, chart, font)
-    return fig
+def wrap(text: str, width: int) -> list[str]:
+    """Words of ``text`` in lines of at most ``width`` characters (a long word stays whole).
 
-
-def draw_trend(chart: PageChart, width: float = 5.2, font: float = 11.0) -> Figure:
-    """Small panels, one per row (score), of the area's figures across the rounds.
-
-    The panels are placed by hand (no layout engine: seven panels would make the constrained
-    layout the slowest part of a page): a title band, then rows of panels, each with room for
-    a two-line panel title above and the round labels below, and the key at the bottom."""
-    n = len(chart.rows)
-    ncol = min(3, n)
-    nrow = math.ceil(n / ncol)
-    title = _title(chart.title, width, font + 1)
-    top = 0.2 + 0.26 * (title.count("\n") + 1)
-    band, plot, ticks = 0.44, 0.95, 0.32
-    key = 0.32 if chart.open_label else 0.0
-    height = top + nrow * (band + plot + ticks) + key + 0.08
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    left, right, gap = 0.42, 0.08, 0.14
-    panel = (width - left - right - gap * (ncol - 1)) / ncol
-    xs = list(dict.fromkeys(m.x for m in chart.marks))
-    for i, row in enumerate(chart.rows):
-        r, c = divmod(i, ncol)
-        bottom = height - top - (r + 1) * (band + plot + ticks) + ticks
-        ax = fig.add_axes(((left + c * (panel + gap)) / width, bottom / height,
-                           panel / width, plot / height))
-        own = [m for m in chart.marks if m.row == row]
-        pos = [xs.index(m.x) for m in own]
-        ax.plot(pos, [m.value for m in own], color=OKABE_ITO[0], linewidth=1.2, zorder=2)
-        for p, m in zip(pos, own, strict=True):
-            ax.plot([p, p], [m.low, m.high], color=OKABE_ITO[0], linewidth=1.8, zorder=2)
-            ax.plot([p], [m.value], marker="o", color=OKABE_ITO[0], markersize=6.5,
-                    markerfacecolor=OKABE_ITO[0] if m.filled else "white", markeredgewidth=1.5,
-                    zorder=3)
-        ax.set_title("\n".join(_wrap(row, 18)), fontsize=font, loc="left")
-        ax.set_xticks(range(len(xs)), xs)
-        ax.set_xlim(-0.5, len(xs) - 0.5)
-        ax.set_ylim(*chart.limits)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt_dec(x, 0)))
-        ax.tick_params(labelsize=font - 1, labelleft=c == 0)
-        ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    fig.text(0.02, 1 - 0.12 / height, title, ha="left", va="top", fontsize=font + 1,
-             fontweight="bold")
-    if chart.open_label:
-        fig.text(0.5, 0.1 / height, key_line(chart), ha="center", va="bottom",
-                 fontsize=font - 1)
-    return fig
-
-
-def _title(text: str, width: float, font: float) -> str:
-    """A bold title wrapped to the figure's width (``width`` inches, ``font`` points)."""
-    return "\n".join(_wrap(text, int(width * 72 / (font * 0.66))))
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Words of ``text`` in lines of at most ``width`` characters (a long word stays whole)."""
+    Examples
+    --------
+    >>> wrap("Tryghed i boligområdet om aftenen", 24)
+    ['Tryghed i boligområdet', 'om aftenen']
+    """
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -399,9 +266,9 @@ __all__ = [
     "PageChart",
     "difference_chart",
     "difference_limit",
-    "draw_dots",
-    "draw_trend",
     "fit_range",
+    "key_line",
     "trend_chart",
     "values_chart",
+    "wrap",
 ]

@@ -1,10 +1,11 @@
 """Render a :class:`~survey_kit.report.document.SummaryDocument` as an A4 PDF with reportlab.
 
-Pure Python: the DejaVu Sans fonts that ship with matplotlib are embedded (they cover æ, ø, å,
-±, – and ▲/▼), so no system library or font is needed.  Text is escaped for reportlab's
-paragraph markup, so a label such as ``<script>`` prints literally.  The file is built with
-``invariant=1`` (no creation date or random id), so the same inputs give the same bytes; the
-document language is set to Danish and the title is stored in the metadata.
+Pure Python: the charts of an area page are reportlab drawings (vectors), and the DejaVu
+Sans fonts that ship with matplotlib are embedded (they cover æ, ø, å, ±, – and ▲/▼), so no
+system library or font is needed.  Text is escaped for reportlab's paragraph markup, so a
+label such as ``<script>`` prints literally.  The file is built with ``invariant=1`` (no
+creation date or random id), so the same inputs give the same bytes; the document language
+is set to Danish and the title is stored in the metadata.
 """
 
 from __future__ import annotations
@@ -167,10 +168,18 @@ FIGURE_HEIGHT = 9.5 * cm
 
 
 def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
-    png = block.image
-    w, h = ImageReader(io.BytesIO(png)).getSize()
-    scale = min(FIGURE_WIDTH / w, FIGURE_HEIGHT / h)
-    img = Image(io.BytesIO(png), width=w * scale, height=h * scale)
+    """A chart at most :data:`FIGURE_WIDTH` by :data:`FIGURE_HEIGHT`, with its caption: a
+    vector drawing, or a PNG image."""
+    vector = block.vector_image
+    img: Any
+    if vector is not None:
+        img = vector.drawing(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
+        img.hAlign = "CENTER"
+    else:
+        png = block.png
+        w, h = ImageReader(io.BytesIO(png)).getSize()
+        scale = min(FIGURE_WIDTH / w, FIGURE_HEIGHT / h)
+        img = Image(io.BytesIO(png), width=w * scale, height=h * scale)
     return KeepTogether([Spacer(1, 4), img, _p(block.caption, st["note"])])
 
 

@@ -19,11 +19,13 @@ read.  Suppressed figures become "For få besvarelser til at vise et tal."
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from survey_kit.report.area_input import DEFAULT_COMPARISONS, AreaSummaryInput, ComparisonGroup
+from survey_kit.report.chart_render import vector_chart
 from survey_kit.report.document import (
     FigureBlock,
     Section,
@@ -271,10 +273,10 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
     claims |= point_claims
     stated = any(s.stated for s in data.statements)
     charts = page_charts(data)
-    values = tuple(FigureBlock(c.caption, c.alt, draw=c.png) for c in charts
-                   if c.kind in ("values", "trend"))
-    differences = tuple(FigureBlock(c.caption, c.alt, draw=c.png) for c in charts
-                        if c.kind == "differences")
+    values = tuple(FigureBlock(c.caption, c.alt, vector=partial(vector_chart, c))
+                   for c in charts if c.kind in ("values", "trend"))
+    differences = tuple(FigureBlock(c.caption, c.alt, vector=partial(vector_chart, c))
+                        for c in charts if c.kind == "differences")
     family = _family_note(data) if stated else ""
     body = [
         Section("Hvem har svaret?",

@@ -1,6 +1,6 @@
 """Rendering the area summaries, on every core where the platform can fork, with progress.
 
-Fonts, the chart machinery and the PDF fonts are set up once in the run's process before
+The PDF fonts (which also measure the charts' text) are set up once in the run's process before
 the workers start, so every worker begins warm (:func:`warm_up`); the workers inherit the
 pages' inputs when they fork (nothing is pickled but a page's number), their garbage
 collector leaves the inherited objects alone (``gc.freeze``), and they take one page at a
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import io
 import multiprocessing as mp
 import os
 import signal
@@ -21,11 +20,7 @@ from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-from survey_kit.report.charts import RC
+from survey_kit.report.chart_scene import text_width
 from survey_kit.report.pdf import register_fonts, write_document
 from survey_kit.report.resident import AreaSummaryInput, build_area_document
 from survey_kit.run.progress import Count, Progress, quiet
@@ -55,15 +50,9 @@ def render_page(job: Job, index: str | None = None) -> None:
 
 
 def warm_up() -> None:
-    """Load once what every page needs: the PDF fonts, matplotlib's fonts and Agg canvas."""
+    """Load once what every page needs: the PDF fonts (which also measure the charts' text)."""
     register_fonts()
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(1, 1))
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        ax.set_title("Æøå 0,5", fontweight="bold")
-        ax.set_xlabel("Æøå")
-        fig.savefig(io.BytesIO(), format="png", dpi=20, bbox_inches="tight")
+    text_width("Æøå 0,5", 11.0, bold=True)
 
 
 def _start_worker(jobs: Sequence[tuple[Job, str | None]]) -> None:

@@ -162,26 +162,28 @@ def fmt(x: float) -> str:
 def test_difference_chart_draws_its_marks(demo: DemoPages) -> None:
     """The drawing shows what the chart data says: filled markers for the real differences, a
     zero line, intervals cut at the axis with an arrow where they run off it."""
-    from matplotlib.colors import to_hex
-
-    from survey_kit.report.page_charts import Mark, PageChart, draw_dots
+    from survey_kit.report.chart_layout import dots_scene
+    from survey_kit.report.chart_scene import Arrow, Line, Marker
+    from survey_kit.report.page_charts import Mark, PageChart
 
     chart = next(c for c in page_charts(demo.pages["HP19"]) if c.kind == "differences")
-    ax = draw_dots(chart).axes[0]
-    markers = [ln for ln in ax.lines if ln.get_marker() not in ("None", "<", ">")
-               and len(ln.get_xdata()) == 1]
-    filled = [to_hex(ln.get_markerfacecolor()) != "#ffffff" for ln in markers]
+    scene = dots_scene(chart)
+    box = scene.plots[0]
+    markers = [i for i in scene.items if isinstance(i, Marker) and not i.key]
     assert len(markers) == len(chart.marks)
-    assert sum(filled) == sum(m.filled for m in chart.marks) > 0
-    assert any(list(ln.get_xdata()) == [0, 0] for ln in ax.lines)  # the zero line
-    assert ax.get_xlim() == chart.limits
+    assert sum(m.filled for m in markers) == sum(m.filled for m in chart.marks) > 0
+    zero = box.left + (0 - chart.limits[0]) / (chart.limits[1] - chart.limits[0]) * (
+        box.right - box.left)
+    assert any(isinstance(i, Line) and i.x1 == i.x2 == pytest.approx(zero) and i.width > 1
+               and (i.y1, i.y2) == (box.top, box.bottom) for i in scene.items)  # the zero line
     wide = PageChart("differences", "T", ("A",), ("S",), (Mark("A", "S", 2.0, -150.0, 154.0,
                      filled=False),), (-20.0, 20.0), "x", "alt", "cap", "åben", "fyldt")
-    ax = draw_dots(wide).axes[0]
-    assert sorted(ln.get_marker() for ln in ax.lines if ln.get_marker() in ("<", ">")) \
-        == ["<", ">"]
-    bars = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_marker() == "None"]
-    assert any(list(ln.get_xdata()) == [-20.0, 20.0] for ln in bars)
+    scene = dots_scene(wide)
+    box = scene.plots[0]
+    arrows = sorted((a.direction, a.x) for a in scene.items if isinstance(a, Arrow))
+    assert arrows == [(-1, box.left), (1, box.right)]
+    bars = [i for i in scene.items if isinstance(i, Line) and i.y1 == i.y2 and i.width == 1.8]
+    assert [(b.x1, b.x2) for b in bars] == [(box.left, box.right)]
 
 
 def test_a_page_with_every_cell_hidden_says_so(demo: DemoPages) -> None:
