@@ -149,9 +149,9 @@ def _contrast_jobs(design: Design, cfg: RunConfig, variables: Variables) -> list
                                          family="variable", **kwargs  # type: ignore[arg-type]
                                          ).to_frame(), family, subgroup))
 
-    def add_trend(cols: BreakdownColumns) -> None:
+    def add_trend(cols: BreakdownColumns, time: str) -> None:
         jobs.append(lambda: _tag(trend(
-            design, names, time=year, by=[c for c in (group, *cols) if c] or None,
+            design, names, time=time, by=[c for c in (group, *cols) if c] or None,
             adjust=cfg.adjust, level=cfg.level, family="variable").to_frame(), TREND, cols))
 
     cols: BreakdownColumns
@@ -161,7 +161,7 @@ def _contrast_jobs(design: Design, cfg: RunConfig, variables: Variables) -> list
         if year:
             add(CHANGE, cols, between=year, by=[c for c in (group, *cols) if c] or None)
         if year and len(_levels(design, year)) >= 3:
-            add_trend(cols)
+            add_trend(cols, year)
         if cols:
             add(SUBGROUPS, cols, between=list(cols) if len(cols) > 1 else cols[0],
                 by=[c for c in (group, year) if c] or None)
