@@ -243,6 +243,7 @@ def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Pa
     from rich.console import Console
 
     from survey_kit.run.pipeline import run
+    from survey_kit.run.progress import step_times
 
     console = Console(stderr=True, quiet=quiet)
     label = config.stem if isinstance(config, Path) else Path(str(config.source)).stem
@@ -250,15 +251,16 @@ def _run_pipeline(config: Path | RunConfig, out: Path | None, quiet: bool) -> Pa
     try:
         with _progress_display(console) as bars:
             start = time.perf_counter()
-            target = run(config, out=out, progress=_Shown(console, bars, label),
-                         summary=summaries.append)
+            shown = _Shown(console, bars, label)
+            target = run(config, out=out, progress=shown, summary=summaries.append)
     except ValidationLimitError as exc:
         print("\n".join(summaries), file=sys.stderr)
         raise RunStoppedError(f"{config}: the run stopped: {_first(exc)}; fix the data or the "
                          "spec, or raise the limits in [validation] of the configuration "
                          "(`survey-kit validate` writes every problem to a CSV)") from None
-    console.print(f"{label}: done in {time.perf_counter() - start:.1f} s -> {target}",
-                  highlight=False, markup=False)
+    end = time.perf_counter()
+    console.print(f"{label}: done in {end - start:.1f} s ({step_times(shown.steps, end)}) -> "
+                  f"{target}", highlight=False, markup=False, soft_wrap=True)
     print("\n".join(summaries), file=sys.stderr)
     return target
 
@@ -300,15 +302,18 @@ class _Shown:
         self.console, self.bars, self.label = console, bars, label
         self.step = bars.add_task(f"{label}: starting", total=None)
         self.counts: dict[str, tuple[TaskID, float]] = {}
+        self.steps: list[tuple[str, float]] = []
 
     def _line(self, text: str) -> None:
         self.console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {self.label}: {text}",
                            highlight=False, markup=True)
 
     def __call__(self, message: str) -> None:
-        from survey_kit.run.progress import Count
+        from survey_kit.run.progress import STEPS, Count
 
         if not isinstance(message, Count):
+            if message in STEPS:
+                self.steps.append((message, time.perf_counter()))
             self._line(escape(message))
             self.bars.update(self.step, description=f"{self.label}: {escape(message)} …")
             return

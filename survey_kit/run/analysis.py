@@ -8,8 +8,9 @@ family (one dimension/indicator of one table).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,7 +20,11 @@ from survey_kit.design.design import Design
 from survey_kit.io.compact import as_objects
 from survey_kit.run import area_model, areas
 from survey_kit.run.config import RunConfig
+from survey_kit.run.progress import Count, Progress, quiet
 from survey_kit.spec import Questionnaire
+
+TABLES_DONE = "tabeller beregnet"
+"""The text of the progress count while the tables are computed."""
 
 UNIT = "unit"
 """Column holding the reporting unit: the area for the focus group, else the group."""
@@ -127,18 +132,27 @@ def breakdowns(cfg: RunConfig) -> list[BreakdownColumns]:
     return [(sub,) for sub in cfg.subgroups] + [tuple(c) for c in cfg.crossings]
 
 
-def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataFrame:
+Job = Callable[[], pd.DataFrame]
+"""One table of a run, computed when called (the run counts them as they finish)."""
+
+
+def _contrast_jobs(design: Design, cfg: RunConfig, variables: Variables) -> list[Job]:
     """Per breakdown (the total, each subgroup, each crossing): the groups within each round,
     the change within each group (every pair of rounds) and, with three rounds or more, the
     linear trend; the subgroup levels within each group and round; relative development for
-    the totals.  One multiplicity family per call and variable."""
+    the totals.  One multiplicity family per call and variable; one job per call."""
     names, group, year = variables.all, cfg.group, cfg.year
-    out: list[pd.DataFrame] = []
+    jobs: list[Job] = []
 
     def add(family: str, subgroup: BreakdownColumns, **kwargs: object) -> None:
-        table = compare(design, names, adjust=cfg.adjust, level=cfg.level, family="variable",
-                        **kwargs).to_frame()  # type: ignore[arg-type]
-        out.append(_tag(table, family, subgroup))
+        jobs.append(lambda: _tag(compare(design, names, adjust=cfg.adjust, level=cfg.level,
+                                         family="variable", **kwargs  # type: ignore[arg-type]
+                                         ).to_frame(), family, subgroup))
+
+    def add_trend(cols: BreakdownColumns, time: str) -> None:
+        jobs.append(lambda: _tag(trend(
+            design, names, time=time, by=[c for c in (group, *cols) if c] or None,
+            adjust=cfg.adjust, level=cfg.level, family="variable").to_frame(), TREND, cols))
 
     cols: BreakdownColumns
     for cols in [(), *breakdowns(cfg)]:
@@ -147,19 +161,18 @@ def _contrasts(design: Design, cfg: RunConfig, variables: Variables) -> pd.DataF
         if year:
             add(CHANGE, cols, between=year, by=[c for c in (group, *cols) if c] or None)
         if year and len(_levels(design, year)) >= 3:
-            table = trend(design, names, time=year, by=[c for c in (group, *cols) if c] or None,
-                          adjust=cfg.adjust, level=cfg.level, family="variable").to_frame()
-            out.append(_tag(table, TREND, cols))
+            add_trend(cols, year)
         if cols:
             add(SUBGROUPS, cols, between=list(cols) if len(cols) > 1 else cols[0],
                 by=[c for c in (group, year) if c] or None)
     if group and year and cfg.focus_group:
         controls = [g for g in _levels(design, group) if g != cfg.focus_group]
         if controls:
-            out.append(_tag(did(design, names, group=group, time=year,
-                                treated=cfg.focus_group, control=controls, adjust=cfg.adjust,
-                                level=cfg.level, family="variable").to_frame(), RELATIVE))
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+            jobs.append(lambda: _tag(did(design, names, group=group, time=year,
+                                         treated=cfg.focus_group, control=controls,
+                                         adjust=cfg.adjust, level=cfg.level,
+                                         family="variable").to_frame(), RELATIVE))
+    return jobs
 
 
 def _levels(design: Design, column: str) -> list[object]:
@@ -200,16 +213,35 @@ def _area_tables(design: Design, cfg: RunConfig, variables: Variables,
 
 
 def analyse(design: Design, cfg: RunConfig, variables: Variables,
-            area_margins: pd.DataFrame | None = None) -> Analysis:
+            area_margins: pd.DataFrame | None = None, progress: Progress = quiet) -> Analysis:
     """All estimates and contrasts of a run (``area_margins``: register counts per area for
-    the small-area models)."""
+    the small-area models).  ``progress`` is told each table as it is done: a
+    :class:`~survey_kit.run.progress.Count` ``"tabeller beregnet 12/40"``."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
-    parts = [_estimates(design, variables, [*group_cols, *cols], cfg.level)
-             for cols in [(), *breakdowns(cfg)]]
-    estimates = pd.concat(parts, ignore_index=True)
-    contrasts = _contrasts(design, cfg, variables)
+    estimate_jobs: list[Job] = [
+        functools.partial(_estimates, design, variables, [*group_cols, *cols], cfg.level)
+        for cols in [(), *breakdowns(cfg)]]
+    contrast_jobs = _contrast_jobs(design, cfg, variables)
+    total = len(estimate_jobs) + len(contrast_jobs) + 2
+    done = 0
+
+    def count() -> None:
+        nonlocal done
+        done += 1
+        progress(Count(TABLES_DONE, done, total))
+
+    def run(jobs: list[Job]) -> pd.DataFrame:
+        out = []
+        for job in jobs:
+            out.append(job())
+            count()
+        return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+    estimates, contrasts = run(estimate_jobs), run(contrast_jobs)
     area_estimates, area_contrasts, small = _area_tables(design, cfg, variables, area_margins)
+    count()
     summary = _parts_tables(design, cfg, variables)
+    count()
     return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary,
                     small_area=small)
 

@@ -70,7 +70,7 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
 
     q = load_questionnaire(cfg.spec)
     cfg, text_notes = stages.with_spec_texts(cfg, q)
-    raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q))
+    raw = timed("read", lambda: stages.read_inputs(cfg, log, demo, q, progress))
     notes = [*log.warnings, *stages.check_required(cfg, raw), *text_notes]
     notes += _named(cfg, lambda: checks.check_values(cfg, stages.derived_group(cfg, raw)))
     notes += checks.psu_note(cfg, raw)
@@ -95,7 +95,8 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
     area_margins = stages.load_area_margins(cfg, demo)
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
     variables = analysis.run_variables(q, scored, extra)
-    result = timed("analyse", lambda: analysis.analyse(design, cfg, variables, area_margins))
+    result = timed("analyse", lambda: analysis.analyse(design, cfg, variables, area_margins,
+                                                           progress))
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
     reliability = reliability_table(q, design.data, weights=design.weights)

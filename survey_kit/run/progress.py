@@ -8,7 +8,10 @@ one that draws a progress bar reads ``done`` and ``total``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+STEPS = ("read", "validate", "score", "weight", "analyse", "write")
+"""The step names a run sends, in order (other messages are notes and counts)."""
 
 Progress = Callable[[str], None]
 """A run's progress callback: given each step name and each :class:`Count`."""
@@ -39,9 +42,23 @@ class Count(str):
         return Count, (self.what, self.done, self.total)
 
 
+def step_times(starts: Sequence[tuple[str, float]], end: float) -> str:
+    """The time of each step from the clock times the steps started, for the run's last
+    console line: each step lasts until the next one starts (or ``end``).
+
+    Examples
+    --------
+    >>> step_times([("read", 0.0), ("validate", 1.25), ("write", 2.0)], 5.5)
+    'read 1.2 s, validate 0.8 s, write 3.5 s'
+    """
+    ends = [t for _, t in starts[1:]] + [end]
+    return ", ".join(f"{name} {stop - start:.1f} s"
+                     for (name, start), stop in zip(starts, ends, strict=True))
+
+
 def quiet(_: str) -> None:
     """The progress callback that shows nothing."""
     return None
 
 
-__all__ = ["Count", "Progress", "quiet"]
+__all__ = ["STEPS", "Count", "Progress", "quiet", "step_times"]

@@ -28,12 +28,16 @@ from survey_kit.run.checks import check_item_columns, config_columns, item_colum
 from survey_kit.run.config import DataFile, RunConfig
 from survey_kit.run.config_labels import own_texts
 from survey_kit.run.folders import shown_path
+from survey_kit.run.progress import Count, Progress, quiet
 from survey_kit.run.result import RunLog
 from survey_kit.run.strict import did_you_mean, listing
 from survey_kit.spec import Questionnaire
 
 if TYPE_CHECKING:
     from survey_kit.datasets import Demo
+
+FILES_READ = "filer læst"
+"""The text of the progress count while the data files are read."""
 
 
 def file_sha256(path: Path) -> str:
@@ -59,7 +63,7 @@ def demo_data(cfg: RunConfig, demo: Demo | None = None) -> Demo:
 
 
 def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None,
-                q: Questionnaire | None = None) -> pd.DataFrame:
+                q: Questionnaire | None = None, progress: Progress = quiet) -> pd.DataFrame:
     """Read every data file of the run (or the demo data) into one table.
 
     The result has a fresh 0..n-1 index; ``source_file`` (the file as the configuration
@@ -78,7 +82,10 @@ def read_inputs(cfg: RunConfig, log: RunLog, demo: Demo | None = None,
         log.inputs.append({"file": f"survey_kit.datasets.load_demo().{cfg.survey}",
                            "rows": len(frame), "sha256": _frame_hash(frame)})
         return _compact(frame.reset_index(drop=True), q)
-    parts = [_read_file(cfg, spec, log, q) for spec in cfg.files]
+    parts = []
+    for i, spec in enumerate(cfg.files, start=1):
+        parts.append(_read_file(cfg, spec, log, q))
+        progress(Count(FILES_READ, i, len(cfg.files)))
     data = pd.concat(parts, ignore_index=True, sort=False) if len(parts) > 1 else parts[0]
     del parts
     data.attrs = {}

@@ -3,6 +3,7 @@ links to the index, failures and the progress shown by ``survey-kit run``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,12 @@ def test_the_run_shows_the_pages_written_unless_quiet(
     line = next(x for x in err.splitlines() if "områder skrevet" in x)
     assert line.split(": ", 1)[1].startswith("områder skrevet 2/2 (")
     assert (project.root / "out" / "omraader" / "index.html").is_file()
+    assert "filer læst 2/2 (" in err  # the project's two data files
+    tables = re.search(r"tabeller beregnet (\d+)/(\d+) \(", err)
+    assert tables and tables[1] == tables[2] and int(tables[1]) > 5
+    final = next(x for x in err.splitlines() if ": done in " in x)
+    assert re.search(r"done in [\d.]+ s \(read [\d.]+ s, validate [\d.]+ s, score [\d.]+ s, "
+                     r"weight [\d.]+ s, analyse [\d.]+ s, write [\d.]+ s\) -> ", final), final
     assert main(["run", str(config), "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "områder skrevet" not in err and ": write" not in err
+    assert "områder skrevet" not in err and ": write" not in err and "tabeller" not in err
