@@ -12,6 +12,7 @@ table sets from :mod:`survey_kit.run.tablesets`, the manifest from
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
@@ -35,6 +36,7 @@ from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, render, site, tablesets, wording
 from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
 from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
+from survey_kit.run.background import Beside
 from survey_kit.run.folders import short_stem
 from survey_kit.run.progress import Progress, quiet
 from survey_kit.run.result import RunResult
@@ -50,9 +52,12 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _significance(result: RunResult, out: Path, created: str, tables: ProtectedTables
-                  ) -> None:
-    """The significance workbook, tidy CSVs and charts from the protected tables."""
+def _significance(result: RunResult, out: Path, created: str, tables: ProtectedTables,
+                  beside: list[Beside] | None = None) -> None:
+    """The significance workbook, tidy CSVs and charts from the protected tables.  With
+    ``beside`` (a list), the charts are drawn in a forked process started first
+    (:class:`~survey_kit.run.background.Beside`, appended to the list: the caller waits for
+    it before the manifest lists the files); without, at once."""
     cfg = result.config
     infos = wording.variable_infos(result)
     est = tables.estimates
@@ -72,11 +77,16 @@ def _significance(result: RunResult, out: Path, created: str, tables: ProtectedT
             method_notes=wording.method_notes(result), weighted=wording.weighted(result),
             clustered=wording.clustered(result),
         )
-        write_significance_workbook(data, out / "signifikanstabeller.xlsx")
-        write_tidy_csv(data, out / "signifikanstabeller.csv")
         figures = out / "figurer"
         figures.mkdir()
-        make_charts(est, infos, banner, figures, profile_group=cfg.focus_group or ids[0])
+        charts = functools.partial(make_charts, est, infos, banner, figures,
+                                   profile_group=cfg.focus_group or ids[0])
+        if beside is None:
+            charts()
+        else:
+            beside.append(Beside(charts))
+        write_significance_workbook(data, out / "signifikanstabeller.xlsx")
+        write_tidy_csv(data, out / "signifikanstabeller.csv")
     _write_csv(est, out / "estimater.csv")
     if not tables.contrasts.empty:
         _write_csv(tablesets.subgroup_text(tables.contrasts), out / "sammenligninger.csv")
@@ -210,14 +220,21 @@ def write_protected(result: RunResult, tables: ProtectedTables, out: Path,
     timings = {**(timings or {}),
                "disclosure audit (linear programs)": tables.protection.audit.seconds}
     start = time.perf_counter()
-    _significance(result, out, created, tables)
-    timings["write significance tables and charts"] = time.perf_counter() - start
-    start = time.perf_counter()
-    if cfg.group_summary:
-        _youth_summary(result, out, created, tables)
-    else:
-        _area_summaries(result, out, created, tables, progress)
-    timings["write summaries"] = time.perf_counter() - start
+    beside: list[Beside] = []
+    try:
+        _significance(result, out, created, tables, beside)
+        timings["write significance tables"] = time.perf_counter() - start
+        start = time.perf_counter()
+        if cfg.group_summary:
+            _youth_summary(result, out, created, tables)
+        else:
+            _area_summaries(result, out, created, tables, progress)
+        timings["write summaries"] = time.perf_counter() - start
+    finally:
+        start = time.perf_counter()
+        for job in beside:
+            job.wait()
+    timings["wait for the charts (drawn beside)"] = time.perf_counter() - start
     control = out / "kontrol"
     control.mkdir()
     _write_csv(result.rejects, control / "afviste_svar.csv")
