@@ -109,16 +109,19 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
     infos = wording.variable_infos(result)
     rounds = tuple(sorted(est[str(cfg.year)].dropna().unique()))
     others = [g for g in cfg.groups if g != cfg.focus_group]
-    jobs, used = [], {Path(site.INDEX_NAME).stem}
+    jobs: list[render.LazyJob] = []
+    used = {Path(site.INDEX_NAME).stem}
     for area in sorted(set(con["area"].dropna().astype(str))):
-        data = _area_input(result, area, others, rounds, infos, created, tables)
+        # built by the page workers, in parallel (render.LazyJob)
+        data = functools.partial(_area_input, result, area, others, rounds, infos, created,
+                                 tables)
         stem = short_stem(slug(area, empty="omraade"))
         while stem in used:
             stem += "-x"
         used.add(stem)
         jobs.append((data, folder / f"{stem}.html", folder / f"{stem}.pdf"))
-    render.render_all(jobs, progress, index=site.INDEX_NAME)
-    site.write_site_index(cfg, result.design.data, jobs, folder, created)
+    built = render.render_all(jobs, progress, index=site.INDEX_NAME)
+    site.write_site_index(cfg, result.design.data, built, folder, created)
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],

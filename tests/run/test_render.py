@@ -79,3 +79,33 @@ def test_the_run_shows_the_pages_written_unless_quiet(
     assert main(["run", str(config), "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "områder skrevet" not in err and ": write" not in err and "tabeller" not in err
+
+
+def test_inputs_built_by_the_workers_give_the_same_pages_and_come_back(
+        tmp_path: Path) -> None:
+    given = _jobs(tmp_path / "given")
+    render.render_all(given)
+    folder = tmp_path / "lazy"
+    folder.mkdir()
+    lazy: list[render.LazyJob] = [
+        ((lambda name=name: make_area_input(name)), folder / f"{i}.html", folder / f"{i}.pdf")
+        for i, name in enumerate(NAMES)]
+    built = render.render_all(lazy)
+    assert _files(folder) == _files(tmp_path / "given")
+    assert [data.area_name for data, _, _ in built] == list(NAMES)
+    assert [(h, p) for _, h, p in built] == [(h, p) for _, h, p in lazy]
+
+
+def test_an_input_that_fails_to_build_stops_the_rendering_with_its_error(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "lazy"
+    folder.mkdir()
+
+    def broken() -> object:
+        raise ValueError("resident summary 'Engparken': area_name must be non-empty")
+
+    lazy = [(lambda name=name: make_area_input(name), folder / f"{i}.html",
+             folder / f"{i}.pdf") for i, name in enumerate(NAMES)]
+    lazy[3] = (broken, folder / "3.html", folder / "3.pdf")
+    with pytest.raises(ValueError, match="area_name must be non-empty"):
+        render.render_all(lazy)  # type: ignore[arg-type]
