@@ -42,7 +42,7 @@ from survey_kit.report.inputs import (
     key_text,
     raise_if,
 )
-from survey_kit.report.text import value_text
+from survey_kit.report.text import HIDDEN, value_text
 
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -93,7 +93,7 @@ def dot_figure(
 
     Values are already on the drawing scale (0–100).  Rows are drawn top to bottom.  ``width``
     is in inches; use a narrow figure with a larger ``font_size`` for phone screens.
-    ``row_notes`` prints a short text on a row (e.g. "For få svar" where nothing is shown).
+    ``row_notes`` prints a short text on a row (e.g. "Vises ikke" where nothing is shown).
     """
     rows = [display_label(r) for r in rows]
     series = [Series(display_label(s.label), s.values, s.lows, s.highs) for s in series]
@@ -171,7 +171,7 @@ def _total_rows(frame: pd.DataFrame, banner: Banner) -> pd.DataFrame:
 
 def _describe(variable: VariableInfo, label: str, parts: list[tuple[str, float]]) -> str:
     said = [f"{value_text(variable, v)} {when}".strip() if not math.isnan(v)
-            else f"for få besvarelser {when}".strip() for when, v in parts]
+            else f"{HIDDEN.lower()} {when}".strip() for when, v in parts]
     return f"{label}: {join_danish(said)}."
 
 
@@ -231,7 +231,7 @@ def profile_figure(
         vals = [values.get(lab, {}).get(v.id, NAN3) for v in variables]
         series.append(Series(lab, *(tuple(x[i] * scale for x in vals) for i in range(3))))
     notes = [
-        "For få svar" if all(math.isnan(x) for x in vals) and any(
+        HIDDEN if all(math.isnan(x) for x in vals) and any(
             v.id in values.get(lab, {}) for lab in series_labels) else ""
         for v, vals in zip(variables, zip(*(s.values for s in series), strict=True),
                            strict=True)

@@ -190,7 +190,8 @@ def not_stated_text(statements: Sequence[TestedStatement], phrases: dict[str, st
                else "fordi det også bygger på lignende områder")
         return f"Vi sammenligner ikke tallet med {what}, {why}."
     if reasons & {SUPPRESSED, MISSING}:
-        return f"Sammenligningen med {what} kan ikke vises, fordi der er for få besvarelser."
+        return (f"Sammenligningen med {what} kan ikke vises, fordi et af tallene ikke vises "
+                "eller ikke er målt.")
     return f"Vi sammenligner ikke tallet med {what}, fordi det er for usikkert."
 
 

@@ -14,7 +14,7 @@ key point and every chart mark is generated (:mod:`survey_kit.report.page_text`,
 
 Only aggregated, suppressed results go in: the input frames are checked for the
 ``suppressed`` column and for respondent-id or free-text columns, and only known columns are
-read.  Suppressed figures become "For få besvarelser til at vise et tal."
+read.  Suppressed figures become :data:`~survey_kit.report.text.SUPPRESSED_SENTENCE`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ from survey_kit.report.shown import MISSING, MODEL, SUPPRESSED, TOO_UNCERTAIN, U
 from survey_kit.report.statements import CHANGE, VS_GROUP, TestedStatement
 from survey_kit.report.text import (
     CHANCE,
+    HIDDEN,
+    HIDDEN_NOTE,
     REAL,
     UNCERTAINTY,
     Statement,
@@ -88,7 +90,7 @@ def _area_cell(data: AreaSummaryInput, v: VariableInfo, rnd: str) -> str:
     if fig is None or fig.basis == MISSING:
         return "Ikke målt"
     if fig.basis == SUPPRESSED:
-        return "For få svar"
+        return HIDDEN
     if fig.basis == TOO_UNCERTAIN:
         return "For usikkert"
     text = value_text(v, fig.value)
@@ -105,7 +107,7 @@ def _overview_table(data: AreaSummaryInput) -> TableBlock:
         cells = [_area_cell(data, v, r) for r in data.round_keys]
         for g in data.comparison_groups:
             fig = data.group_figures.get((v.id, g.id))
-            cells.append("Ikke målt" if fig is None else "For få svar" if not fig.shown
+            cells.append("Ikke målt" if fig is None else HIDDEN if not fig.shown
                          else value_text(v, fig.value))
         rows.append((v.label, *cells))
     others = join_danish([g.phrase for g in data.comparison_groups])
@@ -117,8 +119,8 @@ def _overview_table(data: AreaSummaryInput) -> TableBlock:
                      f"forholdsvis få svar fra {data.area_name}.")
     if UNCERTAIN in shown:
         notes.append("\"Usikkert\": tallet bygger på svar fra få boligafdelinger.")
-    if any("For få svar" in c for r in rows for c in r[1:]):
-        notes.append("\"For få svar\": tallet vises ikke, fordi for få har svaret.")
+    if any(HIDDEN in c for r in rows for c in r[1:]):
+        notes.append(HIDDEN_NOTE)
     if any("For usikkert" in c for r in rows for c in r[1:]):
         notes.append("\"For usikkert\": tallet bygger på svar fra for få boligafdelinger.")
     return TableBlock(f"Resultater for {data.area_name} sammenlignet med {others}",
@@ -280,8 +282,9 @@ def build_area_document(data: AreaSummaryInput) -> SummaryDocument:
     family = _family_note(data) if stated else ""
     body = [
         Section("Hvem har svaret?",
-                paragraphs=tuple(who) or (f"Der er for få svar fra {data.area_name} til at vise "
-                                          "antallet.",)),
+                paragraphs=tuple(who) or (f"Antallet af svar fra {data.area_name} vises ikke: "
+                                          "der er for få, eller tallet kunne afsløre tal for "
+                                          "en lille gruppe.",)),
         Section("Kort fortalt", bullets=tuple(points), note=family),
         Section("Resultaterne i tal", table=_overview_table(data), figures=values),
     ]

@@ -27,7 +27,8 @@ ADJUST_METHOD_TEXT: dict[str, str] = {
 }
 """Danish names of R's ``p.adjust`` methods."""
 
-SUPPRESSED_SENTENCE = "For få besvarelser til at vise et tal."
+SUPPRESSED_SENTENCE = ("Tallet vises ikke: for få har svaret, eller det kunne afsløre tal for en "
+                       "lille gruppe.")
 """What residents read instead of a suppressed figure."""
 
 NOT_TESTED_SENTENCE = "Forskellen kan ikke vurderes, fordi der er for få besvarelser."
@@ -157,6 +158,14 @@ def amount_phrase(variable: VariableInfo, difference: float) -> str:
     """The size of a difference in its unit: "4,2 point" or "5 procentpoint"."""
     return f"{fmt_dec(abs(difference) * 100, variable.shown_decimals)}\u00a0{variable.unit}"
 
+
+HIDDEN = "Vises ikke"
+"""A hidden cell in a resident table or chart: the same words for a cell with too few answers
+and a cell hidden so that it cannot be worked out (telling them apart would tell an attacker
+which cells are small)."""
+HIDDEN_NOTE = ("\"Vises ikke\": for få har svaret, eller tallet er skjult, så man ikke kan "
+               "regne sig frem til tal for en lille gruppe.")
+"""The note under a resident table with hidden cells."""
 
 UNCERTAINTY = "uncertainty"
 """Claim of a sentence that states an interval's half width ("Usikkerheden er omkring ...")."""
@@ -351,6 +360,8 @@ def low_several_label(at_least: int, of: int) -> str:
 __all__ = [
     "ADJUST_METHOD_TEXT",
     "CHANCE",
+    "HIDDEN",
+    "HIDDEN_NOTE",
     "NOT_TESTED_SENTENCE",
     "REAL",
     "SUPPRESSED_SENTENCE",

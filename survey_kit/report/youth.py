@@ -42,6 +42,8 @@ from survey_kit.report.prose import (
     reading_paragraphs,
 )
 from survey_kit.report.text import (
+    HIDDEN,
+    HIDDEN_NOTE,
     REAL,
     SUPPRESSED_SENTENCE,
     difference_statement,
@@ -172,13 +174,13 @@ def _table(data: YouthSummaryInput, values: dict[str, dict[str, CellValue]],
         cells = []
         for lab in labels:
             hit = values.get(lab, {}).get(v.id)
-            cells.append("–" if hit is None else "For få svar" if math.isnan(hit[0])
+            cells.append("–" if hit is None else HIDDEN if math.isnan(hit[0])
                          else value_text(v, hit[0]))
         rows.append((v.label, *cells))
     return TableBlock(caption, ("", *labels), tuple(rows),
                       "Dimensionerne er scorer fra 0 til 100, hvor højere er bedre. Andele er i "
                       "procent. " + direction_note(data.variables)
-                      + "\"For få svar\": tallet vises ikke, fordi for få har svaret.")
+                      + HIDDEN_NOTE)
 
 
 def low_several_sentence(v: VariableInfo, share: float, at_least: int, of: int) -> str:

@@ -143,7 +143,7 @@ def test_suppressed_cells_show_nothing(demo: DemoPages) -> None:
     header = page.rows[0]
     for v in data.variables:
         row = next(r for r in page.rows if r[0] == v.label)
-        assert row[header.index("HP49 2018")] == "For få svar"
+        assert row[header.index("HP49 2018")] == "Vises ikke"
         assert not any(s.stated for s in data.statements
                        if s.variable == v.id and s.compared_with == "2018")
         shown = {fmt(raw.loc[v.id, c]) for c in ("estimate", "ci_low", "ci_high")}
@@ -196,7 +196,8 @@ def test_a_page_with_every_cell_hidden_says_so(demo: DemoPages) -> None:
     page = parse_page(render_html(build_area_document(data), images=False))
     assert page.bullets == ["Der er for få svar fra HP49 til at sige noget sikkert om området "
                             "i 2021."]
-    assert "Der er for få svar fra HP49 til at vise antallet." in page.sections["Hvem har svaret?"]
+    assert ("Antallet af svar fra HP49 vises ikke: der er for få, eller tallet kunne afsløre "
+            "tal for en lille gruppe.") in page.sections["Hvem har svaret?"]
     values = next(c for c in page_charts(data) if c.kind == "values")
     assert not any(s.startswith("HP49") for s in values.series)
     assert "HP49 20" not in values.alt

@@ -21,6 +21,7 @@ from survey_kit.report import (
     render_youth_pdf,
     suppress,
 )
+from survey_kit.report.text import SUPPRESSED_SENTENCE
 
 
 class Collector(HTMLParser):
@@ -80,7 +81,7 @@ def test_area_html_is_accessible_and_self_contained(tmp_path: Path) -> None:
 
 def test_area_html_says_it_in_plain_danish() -> None:
     text = " ".join(parse(render_area_html(make_area_input())).text)
-    assert "For få besvarelser til at vise et tal." in text  # tillid is suppressed
+    assert SUPPRESSED_SENTENCE in text  # tillid is suppressed
     assert "Det er en reel forskel, og det er" in text
     assert "så lille, at den kan skyldes tilfældigheder" in text
     assert "Usikkerheden er omkring ±4\xa0point." in text
