@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 import survey_kit as sk
+from survey_kit.report.shown import PageRule, choose
 from survey_kit.run import pipeline
 from survey_kit.run.analysis import UNIT
 from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
@@ -76,17 +77,36 @@ def analyse_sample(study: Study, seed: int) -> dict[str, pd.DataFrame]:
         a = pipeline.process(study.config, demo=demo).analysis
     except sk.SurveyKitError as exc:
         empty = pd.DataFrame()
-        return {"direct": empty, "fh": empty, "contrasts": empty,
+        return {"direct": empty, "fh": empty, "shown": empty, "contrasts": empty,
                 "stopped": pd.DataFrame({"sample": [seed], "message": [str(exc)[:200]]})}
     direct = a.area_estimates.rename(columns={UNIT: "area"})
     keep = ["variable", "area", "year", "estimate", "se", "ci_low", "ci_high", "df", "n"]
-    fh = a.small_area[["variable", "area", "year", "direct", "eblup", "rmse", "gamma", "n"]]
+    fh = a.small_area[["variable", "area", "year", "direct", "eblup", "rmse", "gamma",
+                       "model_variance", "n"]]
     con = a.area_contrasts
     cols = ["comparison", "reference", "variable", "area", "year", "group_a", "group_b",
             "difference", "ci_low", "ci_high", "p_adjusted", "significant", "note"]
     con = con.assign(year=con.get("year"))[cols]
     return {"direct": direct[keep].assign(sample=seed), "fh": fh.assign(sample=seed),
+            "shown": shown_on_pages(direct, fh, study.config).assign(sample=seed),
             "contrasts": con.assign(sample=seed), "stopped": pd.DataFrame()}
+
+
+def shown_on_pages(direct: pd.DataFrame, fh: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:
+    """The figure each focus area's page shows per variable and round, chosen by the page's
+    own rule (:func:`survey_kit.report.shown.choose` with the run's ``[small_area]`` limits):
+    the direct estimate where its df and CV allow, else the Fay-Herriot estimate, else the
+    direct estimate marked as uncertain; with the interval the page prints."""
+    rule = PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level)
+    models = {(r["variable"], r["area"], r["year"]): r for r in fh.to_dict("records")}
+    rows = []
+    for rec in direct[direct["area"].isin(set(fh["area"]))].to_dict("records"):
+        key = (rec["variable"], rec["area"], rec["year"])
+        fig = choose(rec, models.get(key), rule)
+        rows.append({"variable": key[0], "area": key[1], "year": key[2], "n": rec["n"],
+                     "basis": fig.basis, "value": fig.value, "low": fig.low,
+                     "high": fig.high})
+    return pd.DataFrame(rows)
 
 
 def _truth_lookup(truth: pd.DataFrame) -> pd.Series:
@@ -98,7 +118,7 @@ def with_truth(frames: dict[str, pd.DataFrame], truth: pd.DataFrame, null: bool
     """Attach the true value of every estimate and the true value of every contrast."""
     look = _truth_lookup(truth)
     out = {}
-    for name in ("direct", "fh"):
+    for name in ("direct", "fh", "shown"):
         f = frames[name]
         idx = pd.MultiIndex.from_arrays([f["year"], f["area"], f["variable"]])
         out[name] = f.assign(truth=look.reindex(idx).to_numpy())
@@ -171,6 +191,46 @@ def rmse_table(direct: pd.DataFrame, fh: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shown_table(shown: pd.DataFrame) -> pd.DataFrame:
+    """What the resident reads: coverage of the interval each page prints, by the figure the
+    page rule chose (direct, Fay-Herriot, direct marked uncertain) and by area size."""
+    f = shown[shown["basis"].isin(["direct", "model", "uncertain"])].dropna(subset=["truth"])
+    f = f.assign(covered=(f["low"] <= f["truth"]) & (f["truth"] <= f["high"]),
+                 size=_size_class(f["n"]))
+    rows = []
+    parts = [("all figures shown", f),
+             *((f"{label} (size)", f[f["size"] == label]) for label in SIZE_LABELS),
+             *((f"basis: {b}", f[f["basis"] == b]) for b in ("direct", "model", "uncertain"))]
+    for label, part in parts:
+        rows.append({"figures": label, "cells": len(part),
+                     "share of shown": len(part) / max(len(f), 1),
+                     "coverage": part["covered"].mean() if len(part) else np.nan})
+    return pd.DataFrame(rows)
+
+
+STATED_BASES = ("direct", "uncertain")
+"""The figures a page compares (:func:`survey_kit.report.shown.is_direct`): a contrast is
+stated only where the page shows the area's own estimate on both sides."""
+
+
+def stated(contrasts: pd.DataFrame, shown: pd.DataFrame,
+           bases: Sequence[str] = STATED_BASES) -> pd.Series:
+    """Whether each page contrast may be stated on its page: the area's figure in the round
+    (against a group) or in both rounds (a change) is one of ``bases``."""
+    look = shown.set_index(["sample", "variable", "area", "year"])["basis"].isin(bases)
+    look = look[~look.index.duplicated()]
+
+    def ok(year: pd.Series) -> np.ndarray:
+        idx = pd.MultiIndex.from_arrays([contrasts["sample"], contrasts["variable"],
+                                         contrasts["area"], pd.to_numeric(year)])
+        return look.reindex(idx).fillna(False).to_numpy(dtype=bool)
+
+    vs = (contrasts["comparison"] == AREA_VS_GROUP).to_numpy()
+    a = ok(contrasts["year"].where(vs, contrasts["group_a"]))
+    b = ok(contrasts["year"].where(vs, contrasts["group_b"]))
+    return pd.Series(np.where(vs, a, a & b), index=contrasts.index)
+
+
 def statement_table(contrasts: pd.DataFrame) -> pd.DataFrame:
     """Statements made ("real" after the page's correction) and how many are false: the
     true difference is zero or has the other sign; per statement and per area page."""
@@ -209,7 +269,7 @@ def simulate(scenario: str, reps: int, pop_seed: int = 2018, first_seed: int = 1
     else:
         parts = [analyse_sample(study, seed) for _, _, seed in jobs]
     frames = {k: pd.concat([p[k] for p in parts], ignore_index=True)
-              for k in ("direct", "fh", "contrasts")}
+              for k in ("direct", "fh", "shown", "contrasts")}
     stopped = pd.concat([p["stopped"] for p in parts], ignore_index=True)
     return {**with_truth(frames, truth, study.null), "stopped": stopped}
 
@@ -225,6 +285,9 @@ def report(scenario: str, reps: int, frames: dict[str, pd.DataFrame], seconds: f
     cov = coverage_table(frames["direct"], frames["fh"])
     rm = rmse_table(frames["direct"], frames["fh"])
     st = statement_table(frames["contrasts"])
+    con = frames["contrasts"]
+    on_page = statement_table(con[stated(con, frames["shown"]).to_numpy()])
+    sh = shown_table(frames["shown"])
     return "\n".join([
         f"# Area inference simulation: population `{scenario}`, {reps} samples",
         "",
@@ -236,9 +299,19 @@ def report(scenario: str, reps: int, frames: dict[str, pd.DataFrame], seconds: f
                                    for r in stopped.itertuples()),
         "", "## Coverage of the 95 % intervals (share of cells whose interval holds the truth)",
         "", _markdown(cov), "", "## RMSE by area size (points on the 0-100 scale)", "",
-        _markdown(rm), "", "## Statements called real, and how many are false", "",
+        _markdown(rm), "",
+        "## What the pages show: coverage of the interval each page prints", "",
+        "The page rule (`[small_area] min_df`, `max_cv`) picks per area, variable and round "
+        "the direct estimate (`direct`), the Fay-Herriot estimate (`model`) or the direct "
+        "estimate with a note that it is uncertain (`uncertain`: the model's variance came "
+        "out 0).", "", _markdown(sh), "", "## Statements called real, and how many are false", "",
         "A statement is false when the true difference is zero (every one in the `null` "
-        "population) or has the other sign.", "", _markdown(st), ""])
+        "population) or has the other sign. Every contrast the page family holds is "
+        "counted (an upper bound): the tests run over all of them, but a page states only "
+        "those where it shows the area's own estimate on both sides.", "", _markdown(st), "",
+        "### Only what the pages state", "",
+        "The contrasts whose sides are both shown as the area's own estimate (`direct` or "
+        "`uncertain` above): the sentences a resident reads.", "", _markdown(on_page), ""])
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -247,10 +320,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scenario", choices=("demo", "null"), default="demo")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--save", type=Path, default=None,
+                        help="also pickle the per-cell frames here (for further analysis)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     frames = simulate(args.scenario, args.reps, workers=args.workers)
     seconds = time.perf_counter() - start
+    if args.save is not None:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        pd.to_pickle(frames, args.save)
     text = report(args.scenario, args.reps, frames, seconds, args.workers)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"area_inference_{args.scenario}.md").write_text(text, encoding="utf-8")

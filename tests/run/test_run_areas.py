@@ -1,7 +1,8 @@
 """The run's area stage: each area's own df, page contrasts, one multiplicity family per page.
 
-Numbers are held to R through tests/reference/domain_df/ (svycontrast with the area's degf or
-the Welch-Satterthwaite df); the page adjustment to sk.p_adjust (itself held to R p.adjust).
+Numbers are held to R through tests/reference/domain_df/ (svycontrast with the area's degf, or
+for an area against a group min(Welch-Satterthwaite df, the area's degf)); the page adjustment
+to sk.p_adjust (itself held to R p.adjust).
 """
 
 from __future__ import annotations
@@ -48,10 +49,15 @@ def test_page_contrasts_match_r(tables: object) -> None:
     con = tables.contrasts  # type: ignore[attr-defined]
     tryg = con[con["variable"] == "tryg"]
     vs = tryg[(tryg["comparison"] == AREA_VS_GROUP) & (tryg["reference"] == "almene")]
-    ref = CASES["area_vs_almene_2021"]["value"]
+    # the page judges an area against a group on min(Welch-Satterthwaite, the area's df)
+    ref = CASES["area_vs_almene_2021_page"]["value"]
     vs = vs.set_index("area").loc[ref["area"]]
-    np.testing.assert_allclose(vs[["difference", "df", "p_value"]].to_numpy().T,
-                               [ref["estimate"], ref["df"], ref["p_value"]], rtol=1e-6)
+    cols = ["difference", "df", "df_welch", "p_value", "ci_low", "ci_high"]
+    np.testing.assert_allclose(vs[cols].to_numpy().T, [ref[k] for k in (
+        "estimate", "df", "df_welch", "p_value", "ci_low", "ci_high")], rtol=1e-6)
+    assert ref["df_welch"] != ref["df"]  # the rule bites in this sample
+    welch = CASES["area_vs_almene_2021"]["value"]  # and Welch-Satterthwaite as R has it
+    np.testing.assert_allclose(vs["df_welch"], welch["df"], rtol=1e-9)
     assert (vs["year"] == 2021).all()
     ch = tryg[tryg["comparison"] == AREA_CHANGE].set_index("area").loc[CASES["area_change"][
         "value"]["area"]]

@@ -81,6 +81,12 @@ for (s in areas) {
 }
 add("area_vs_almene_2021", "svycontrast(svyby(~tryg, ~unit+year, des, svymean, covmat=TRUE), area - almene in 2021); Welch-Satterthwaite df from the two variances and degf(subset())",
     c(list(area = areas), contrast_rows(both, L, dfs)))
+# 5b. the same contrasts as an area's page judges them: df = min(Welch-Satterthwaite, the
+# area's own degf) (survey_kit.run.areas.with_area_df), p-value and interval from that df
+df_area <- sapply(areas, function(s) degf(subset(des, stratum == s & year == 2021)))
+add("area_vs_almene_2021_page", "as area_vs_almene_2021 with df = pmin(Welch-Satterthwaite, degf(subset(des, stratum == area & year == 2021)))",
+    c(list(area = areas, df_welch = dfs, df_area = unname(df_area)),
+      contrast_rows(both, L, pmin(dfs, df_area))))
 
 # 6. relative development of each area against almene: two PSU-separate components
 L <- list(); dfs <- c()
