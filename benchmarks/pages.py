@@ -1,7 +1,8 @@
 """Benchmark of writing the demo's 66 area pages, HTML and PDF (not a test).
 
 Runs the statistics of the demo's tryghedsmåling once, then ``write_outputs`` (every output)
-``--repeat`` times in this process, and reports for the area pages (``render_all``) the
+``--repeat`` times in this process, and reports for the area pages (``render_all``: since
+the workers build the pages' inputs too, that is included) the
 wall time and the CPU time of this process and its workers, with the load average of the
 machine (the wall time on a shared machine depends on it; the CPU time much less).  With
 ``--workers 1`` the pages are written one by one, in this process.
@@ -53,11 +54,12 @@ def measure(repeat: int, workers: int | None) -> list[dict[str, float]]:
     original = render.render_all
     rows: list[dict[str, float]] = []
 
-    def timed(jobs: Any, *args: Any, **kwargs: Any) -> None:
+    def timed(jobs: Any, *args: Any, **kwargs: Any) -> Any:
         start, cpu = time.perf_counter(), cpu_seconds()
-        original(jobs, *args, **kwargs)
+        built = original(jobs, *args, **kwargs)
         rows.append({"pages": len(jobs), "wall": time.perf_counter() - start,
                      "cpu": cpu_seconds() - cpu, "load": os.getloadavg()[0]})
+        return built
 
     render.render_all = timed  # type: ignore[assignment]
     for _ in range(repeat):
