@@ -34,8 +34,9 @@ import pandas as pd
 
 from survey_kit.compare import compare
 from survey_kit.compare.multiplicity import adjust_by_family
+from survey_kit.compare.table import t_tests
 from survey_kit.design.design import Design
-from survey_kit.estimate.distributions import t_ppf, t_sf
+from survey_kit.estimate.distributions import t_ppf
 
 #: ``comparison`` of a contrast between the area and a comparison group in one round.
 AREA_VS_GROUP = "area vs group"
@@ -112,10 +113,9 @@ def focus_areas(design: Design, s: AreaSettings) -> list[object]:
 
 
 def _vs_groups(design: Design, names: list[str], s: AreaSettings, areas: list[object],
-               latest: object) -> list[pd.DataFrame]:
+               latest: object, estimates: pd.DataFrame) -> list[pd.DataFrame]:
     parts = []
-    own = design.mean(names, by=[s.unit, s.year], level=s.level).to_frame()
-    own = own[own[s.year] == latest].set_index([s.unit, "variable"])["df"]
+    own = estimates[estimates[s.year] == latest].set_index([s.unit, "variable"])["df"]
     for reference in s.references:
         table = compare(design, names, between=s.unit, by=[s.year], reference=reference,
                         adjust="none", level=s.level).to_frame()
@@ -152,14 +152,9 @@ def with_area_df(table: pd.DataFrame, area_df: np.ndarray, level: float) -> pd.D
     """
     welch = table["df"].to_numpy(dtype=float)
     df = np.fmin(welch, area_df)  # an area df that is missing leaves Welch-Satterthwaite
-    stat = table["statistic"].to_numpy(dtype=float)
-    usable = df >= 1
-    p = np.where(usable, 2 * t_sf(np.abs(stat), np.where(usable, df, 1.0)), np.nan)
-    half = np.where(usable, t_ppf(1 - (1 - level) / 2, np.where(usable, df, 1.0)),
-                    np.nan) * table["se"].to_numpy(dtype=float)
-    diff = table["difference"].to_numpy(dtype=float)
-    out = table.assign(df=df, p_value=np.where(np.isnan(stat), np.nan, p),
-                       ci_low=diff - half, ci_high=diff + half)
+    tests = t_tests(table["difference"].to_numpy(dtype=float),
+                    table["se"].to_numpy(dtype=float), df, level)
+    out = table.assign(df=df, **tests)
     out.insert(list(out.columns).index("df") + 1, "df_welch", welch)
     return out
 
@@ -179,14 +174,16 @@ def _changes(design: Design, names: list[str], s: AreaSettings, areas: list[obje
     return [part]
 
 
-def page_contrasts(design: Design, variables: Sequence[str], s: AreaSettings) -> pd.DataFrame:
-    """Every contrast the areas' pages state, adjusted within one family per page."""
+def page_contrasts(design: Design, variables: Sequence[str], s: AreaSettings,
+                   estimates: pd.DataFrame) -> pd.DataFrame:
+    """Every contrast the areas' pages state, adjusted within one family per page
+    (``estimates``: :func:`area_estimates`, whose df caps the contrasts against a group)."""
     names = list(variables)
     areas = focus_areas(design, s)
     rounds = sorted(design.data[s.year].dropna().unique())
     if not areas or not rounds:
         return pd.DataFrame()
-    parts = _vs_groups(design, names, s, areas, rounds[-1])
+    parts = _vs_groups(design, names, s, areas, rounds[-1], estimates)
     parts += _changes(design, names, s, areas, change_pairs(rounds, s.baseline))
     table = pd.concat(parts, ignore_index=True)
     table["multiplicity_family"] = "page of " + table["area"].astype(str)
@@ -242,5 +239,5 @@ def area_estimates(design: Design, variables: Sequence[str], shares: Sequence[st
 def area_tables(design: Design, variables: Sequence[str], shares: Sequence[str],
                 s: AreaSettings) -> AreaTables:
     """Direct estimates and page contrasts of every area (see the module docstring)."""
-    return AreaTables(area_estimates(design, variables, shares, s),
-                      page_contrasts(design, variables, s))
+    estimates = area_estimates(design, variables, shares, s)
+    return AreaTables(estimates, page_contrasts(design, variables, s, estimates))
