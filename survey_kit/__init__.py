@@ -8,7 +8,9 @@ weighting), ``sk.ReplicateDesign`` (replicate weights), comparisons (``sk.compar
 (``sk.datasets.load_demo``) and the error classes.
 """
 
-from survey_kit import datasets, small_area
+from typing import TYPE_CHECKING, Any
+
+from survey_kit import small_area
 from survey_kit.compare import (
     ChisqResult,
     ContrastResult,
@@ -51,6 +53,19 @@ from survey_kit.small_area import FayHerriot, fay_herriot
 from survey_kit.spec import Questionnaire, load_questionnaire
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from survey_kit import datasets
+
+
+def __getattr__(name: str) -> Any:
+    """``sk.datasets`` is imported on first use: the demo's simulation modules are not
+    needed to analyse a user's own files (a tenth of a second at every start)."""
+    if name == "datasets":
+        import importlib
+
+        return importlib.import_module("survey_kit.datasets")
+    raise AttributeError(f"module 'survey_kit' has no attribute {name!r}")
 
 __all__ = [
     "ChisqResult",

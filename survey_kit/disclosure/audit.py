@@ -25,15 +25,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import OptimizeResult, linprog
 from scipy.sparse.csgraph import connected_components
 
 from survey_kit.disclosure.linked import RESPONDENTS, Linked
 from survey_kit.disclosure.reduce import problem, reduce
+
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
 
 RANGE_COLUMNS: tuple[str, ...] = (
     "domain", "cell", "variable", "count_low", "count_high", "share_low", "share_high",
@@ -100,7 +103,7 @@ class _Component:
         """(low, high, LPs solved) of the count of target ``k``."""
         out = []
         for sign in (1.0, -1.0):
-            res = linprog(sign * self.targets[k], A_eq=self.shown, b_eq=self.counts,
+            res = _linprog()(sign * self.targets[k], A_eq=self.shown, b_eq=self.counts,
                           bounds=(0, None), method="highs")
             out.append(_bound(res, sign))
         return out[0], out[1], 2
@@ -130,10 +133,18 @@ class _Component:
         out = []
         for sign in (1.0, -1.0):
             c = np.r_[np.zeros(a), sign * self.targets[k], 0.0]
-            res = linprog(c, A_ub=upper, b_ub=np.zeros(a), A_eq=eq, b_eq=b_eq,
+            res = _linprog()(c, A_ub=upper, b_ub=np.zeros(a), A_eq=eq, b_eq=b_eq,
                           bounds=(0, None), method="highs")
             out.append(_bound(res, sign))
         return out[0], out[1], 2
+
+
+def _linprog() -> Any:
+    """``scipy.optimize.linprog``, imported when a first program is solved (0.2 s that a
+    run with nothing to audit need not pay)."""
+    from scipy.optimize import linprog
+
+    return linprog
 
 
 def _bound(res: OptimizeResult, sign: float) -> float:

@@ -23,13 +23,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from survey_kit.report.cells import NAN3, ShownCells
 from survey_kit.report.escape import display_label, fmt_dec, join_danish, slug
@@ -43,6 +39,9 @@ from survey_kit.report.inputs import (
     raise_if,
 )
 from survey_kit.report.text import HIDDEN, value_text
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn (0.2 s a run need not pay)
+    from matplotlib.figure import Figure
 
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -101,6 +100,10 @@ def dot_figure(
     ncol = legend_columns([s.label for s in series], width, font_size - 1)
     legend_rows = math.ceil(k / ncol) if k > 1 else 0
     height = 1.4 + 0.4 * len(rows) * max(1, k) ** 0.6 + 0.3 * legend_rows * font_size / 11
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -273,10 +276,17 @@ def breakdown_values(
     return out, labels
 
 
+def _rc() -> Any:
+    """The charts' matplotlib settings as a context."""
+    import matplotlib
+
+    return matplotlib.rc_context(RC)
+
+
 def save_figure(fig: Figure, stem: Path) -> tuple[Path, Path]:
     """Save ``fig`` as ``stem.png`` (200 dpi) and ``stem.svg``; return both paths."""
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    with matplotlib.rc_context(RC):
+    with _rc():
         fig.savefig(png, dpi=200, metadata={"Software": None}, **TIGHT)
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, **TIGHT)
     return png, svg
@@ -285,7 +295,7 @@ def save_figure(fig: Figure, stem: Path) -> tuple[Path, Path]:
 def figure_svg(fig: Figure) -> str:
     """The figure as an SVG document string (deterministic)."""
     buf = io.StringIO()
-    with matplotlib.rc_context(RC):
+    with _rc():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, **TIGHT)
     return buf.getvalue()
 
@@ -304,7 +314,7 @@ def png_data_uri(png: bytes) -> str:
 def figure_png(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (for the PDF)."""
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with _rc():
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
                     pil_kwargs={"compress_level": 2}, **TIGHT)
     return buf.getvalue()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from survey_kit.report.inputs import key_text
 
@@ -115,7 +115,7 @@ def choose(direct: dict[str, object] | None, model: dict[str, object] | None,
     if model is not None and not bool(model.get("suppressed", False)):
         eblup, rmse = _num(model, "eblup"), _num(model, "rmse")
         if _num(model, "model_variance") > 0 and np.isfinite(eblup) and np.isfinite(rmse):
-            z = float(norm.ppf(1 - (1 - rule.level) / 2))
+            z = float(ndtri(1 - (1 - rule.level) / 2))  # the normal quantile
             return ShownFigure(MODEL, eblup, max(0.0, eblup - z * rmse),
                                min(1.0, eblup + z * rmse))
     if has_ci:

@@ -18,7 +18,9 @@ import pandas as pd
 from survey_kit.compare import compare, did, trend
 from survey_kit.design.design import Design
 from survey_kit.io.compact import as_objects
+from survey_kit.respondents import reliability_table
 from survey_kit.run import area_model, areas
+from survey_kit.run.background import Beside
 from survey_kit.run.config import RunConfig
 from survey_kit.run.progress import Count, Progress, quiet
 from survey_kit.spec import Questionnaire
@@ -74,6 +76,8 @@ class Analysis:
     summary_estimates: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     summary_contrasts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     small_area: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    reliability: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """Cronbach's alpha and item-rest correlations of the dimensions (weighted)."""
 
 
 def run_variables(q: Questionnaire, scored: pd.DataFrame,
@@ -213,10 +217,17 @@ def _area_tables(design: Design, cfg: RunConfig, variables: Variables,
 
 
 def analyse(design: Design, cfg: RunConfig, variables: Variables,
-            area_margins: pd.DataFrame | None = None, progress: Progress = quiet) -> Analysis:
+            area_margins: pd.DataFrame | None = None, progress: Progress = quiet,
+            questionnaire: Questionnaire | None = None) -> Analysis:
     """All estimates and contrasts of a run (``area_margins``: register counts per area for
-    the small-area models).  ``progress`` is told each table as it is done: a
-    :class:`~survey_kit.run.progress.Count` ``"tabeller beregnet 12/40"``."""
+    the small-area models) and, given the ``questionnaire``, the reliability of its
+    dimensions.  ``progress`` is told each table as it is done: a
+    :class:`~survey_kit.run.progress.Count` ``"tabeller beregnet 12/40"``.
+
+    The area tables, the small-area models and the reliability table are computed in a
+    forked process (:class:`~survey_kit.run.background.Beside`) while this one computes the
+    national tables; the child starts after the first table, so the design's columns and
+    factorised domains that it built are shared, not built twice."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
     estimate_jobs: list[Job] = [
         functools.partial(_estimates, design, variables, [*group_cols, *cols], cfg.level)
@@ -230,20 +241,42 @@ def analyse(design: Design, cfg: RunConfig, variables: Variables,
         done += 1
         progress(Count(TABLES_DONE, done, total))
 
-    def run(jobs: list[Job]) -> pd.DataFrame:
+    def run(jobs: list[Job]) -> list[pd.DataFrame]:
         out = []
         for job in jobs:
             out.append(job())
             count()
-        return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+        return out
 
-    estimates, contrasts = run(estimate_jobs), run(contrast_jobs)
-    area_estimates, area_contrasts, small = _area_tables(design, cfg, variables, area_margins)
+    def concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+    first = run(estimate_jobs[:1])
+    beside = Beside(functools.partial(_beside_tables, design, cfg, variables, area_margins,
+                                      questionnaire))
+    try:
+        estimates = concat([*first, *run(estimate_jobs[1:])])
+        contrasts = concat(run(contrast_jobs))
+        summary = _parts_tables(design, cfg, variables)
+    except BaseException:
+        beside.stop()
+        raise
     count()
-    summary = _parts_tables(design, cfg, variables)
+    area_estimates, area_contrasts, small, reliability = beside.wait()
     count()
     return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary,
-                    small_area=small)
+                    small_area=small, reliability=reliability)
+
+
+def _beside_tables(design: Design, cfg: RunConfig, variables: Variables,
+                   area_margins: pd.DataFrame | None, questionnaire: Questionnaire | None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What :func:`analyse` computes beside the national tables: the area tables and the
+    reliability table."""
+    area = _area_tables(design, cfg, variables, area_margins)
+    reliability = pd.DataFrame() if questionnaire is None else reliability_table(
+        questionnaire, design.data, weights=design.weights)
+    return (*area, reliability)
 
 
 def _parts_tables(design: Design, cfg: RunConfig, variables: Variables

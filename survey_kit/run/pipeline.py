@@ -20,7 +20,6 @@ import pandas as pd
 
 from survey_kit.errors import ConfigError
 from survey_kit.report.text import low_several_label
-from survey_kit.respondents import reliability_table
 from survey_kit.run import analysis, checks, folders, stages
 from survey_kit.run.config import RunConfig, load_config
 from survey_kit.run.outputs import write_outputs
@@ -96,11 +95,10 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
     design = timed("weight", lambda: stages.weight(cfg, scored, margins, log))
     variables = analysis.run_variables(q, scored, extra)
     result = timed("analyse", lambda: analysis.analyse(design, cfg, variables, area_margins,
-                                                           progress))
+                                                           progress, q))
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
-    reliability = reliability_table(q, design.data, weights=design.weights)
-    return RunResult(cfg, q, report, rejects, design, result, log, timings, reliability)
+    return RunResult(cfg, q, report, rejects, design, result, log, timings, result.reliability)
 
 
 def _named(cfg: RunConfig, check: Callable[[], T]) -> T:

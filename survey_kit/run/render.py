@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing as mp
-import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -23,6 +22,7 @@ from pathlib import Path
 from survey_kit.report.chart_scene import text_width
 from survey_kit.report.pdf import register_fonts, write_document
 from survey_kit.report.resident import AreaSummaryInput, build_area_document
+from survey_kit.run.background import workers_for
 from survey_kit.run.progress import Count, Progress, quiet
 
 Job = tuple[AreaSummaryInput, Path, Path]
@@ -34,7 +34,6 @@ workers build the inputs too, in parallel, and send them back for the index."""
 
 AREAS_WRITTEN = "områder skrevet"
 """The text of the progress count while the area pages are written."""
-MAX_WORKERS = 4
 INDEX_LABEL = "Alle områder"
 PDF_LABEL = "Hent siden som PDF"
 
@@ -75,21 +74,6 @@ def _start_worker(jobs: Sequence[tuple[LazyJob, str | None]]) -> None:
 def _render_number(i: int) -> AreaSummaryInput:
     job, index = _JOBS[i]
     return render_page(job, index)
-
-
-def workers_for(pages: int) -> int:
-    """How many processes render ``pages`` pages: the cores this process may use, at most
-    :data:`MAX_WORKERS`, one when the platform cannot fork.
-
-    Examples
-    --------
-    >>> workers_for(0), workers_for(1)
-    (1, 1)
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if "fork" not in mp.get_all_start_methods():
-        return 1
-    return max(1, min(cores or 1, MAX_WORKERS, pages))
 
 
 def render_all(jobs: Sequence[LazyJob], progress: Progress = quiet,

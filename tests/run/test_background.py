@@ -1,16 +1,18 @@
-"""Work drawn beside the rest of the writing: done in a forked child where two cores are
-free, its files there when :meth:`Beside.wait` returns, its error raised by ``wait``."""
+"""Work done beside the rest of the run: in a forked child where two cores are free, its
+files there and its result returned when :meth:`Beside.wait` returns, its error raised by
+``wait``."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from survey_kit.errors import ConfigError
-from survey_kit.run.background import Beside
-from survey_kit.run.render import workers_for
+from survey_kit.run.background import Beside, workers_for
 
 
 def test_the_work_is_done_in_a_child_and_its_files_are_there(tmp_path: Path) -> None:
@@ -35,3 +37,14 @@ def test_the_error_of_the_work_is_raised_by_wait(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot write chart"):
         job.wait()
     assert (tmp_path / "started").exists()
+
+
+def test_the_work_returns_its_tables_from_the_child_unchanged() -> None:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"x": rng.normal(size=1000), "g": rng.integers(0, 3, 1000)})
+    job = Beside(lambda: (os.getpid(), frame.groupby("g")["x"].agg(["mean", "var"])))
+    pid, table = job.wait()
+    assert (pid != os.getpid()) == (workers_for(2) >= 2)
+    expected = frame.groupby("g")["x"].agg(["mean", "var"])
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert job.wait() is job.wait()  # waiting again returns the same result
