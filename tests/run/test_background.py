@@ -48,3 +48,25 @@ def test_the_work_returns_its_tables_from_the_child_unchanged() -> None:
     expected = frame.groupby("g")["x"].agg(["mean", "var"])
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
     assert job.wait() is job.wait()  # waiting again returns the same result
+
+
+def test_the_analysis_gives_the_same_tables_with_and_without_the_forked_child(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo run's analysis, with the area tables, small-area models and reliability in a
+    forked child, equals the same analysis done in one process, table by table, exactly."""
+    from pathlib import Path as _Path
+
+    from survey_kit.run import background
+    from survey_kit.run.config import load_config
+    from survey_kit.run.pipeline import process
+
+    config = load_config(_Path(__file__).resolve().parents[2] / "reports" / "tryghedsmaaling.toml")
+    forked = process(config)
+    monkeypatch.setattr(background, "workers_for", lambda tasks: 1)
+    alone = process(config)
+    for name in ("estimates", "contrasts", "area_estimates", "area_contrasts", "small_area",
+                 "reliability"):
+        a, b = getattr(forked.analysis, name), getattr(alone.analysis, name)
+        assert not a.empty, name
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(forked.reliability, alone.reliability, check_exact=True)
