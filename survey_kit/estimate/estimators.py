@@ -298,12 +298,16 @@ def estimate_means(
     engine's).  ``passes``, ``fine``: see :func:`domain_sums`.
     """
     D = len(keys)
-    if df is None:
+    cells = engine.cell_accumulators()
+    fine_domain = (fine.domain(domain) if fine is not None and fine.applies(weights, cells or ())
+                   else None)
+    if df is None and fine is not None and fine_domain is not None:  # from the fine cells
+        dom_df = engine.presence_df(fine.presence(fine_domain, D)).astype(float)
+    elif df is None:
         dom_df = engine.domain_df(domain, D, weights > 0).astype(float)
     else:
         dom_df = np.full(D, float(df))
     row_df = np.tile(dom_df, len(variables))
-    cells = engine.cell_accumulators()
     columns = {} if columns is None else columns
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
                        cells or (), columns, passes, fine)

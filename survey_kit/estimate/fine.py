@@ -12,6 +12,7 @@ are the same numbers added in another order: equal to the row sums up to the las
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -76,7 +77,7 @@ class FineSums:
     variable's sums over them (a cache: built on first use, for one set of weights and
     calibration bases)."""
 
-    __slots__ = ("_e", "_fine", "_sums", "_units", "_weights", "columns")
+    __slots__ = ("_checked", "_e", "_fine", "_positive", "_sums", "_units", "_weights", "columns")
 
     def __init__(self, columns: Sequence[str]) -> None:
         self.columns: tuple[str, ...] = tuple(columns)
@@ -85,6 +86,8 @@ class FineSums:
         self._e: tuple[np.ndarray, ...] = ()
         self._units: list[tuple[np.ndarray, int]] = []  # PSU, then each basis's cells
         self._sums: dict[str, tuple[np.ndarray, ...]] = {}
+        self._positive = np.zeros(0, dtype=bool)  # per fine cell: a row with weight > 0
+        self._checked: tuple[weakref.ref[np.ndarray], np.ndarray | None] | None = None
 
     def renewed(self) -> FineSums:
         """The same declaration with nothing built (for new weights or calibration)."""
@@ -108,6 +111,7 @@ class FineSums:
         self._units = [(fine.codes(codes).astype(np.intp), n)
                        for codes, n in [(psu, n_psu), *((c, n) for c, n, _ in cells)]]
         self._weights, self._e = weights, tuple(e for _, _, e in cells)
+        self._positive = np.bincount(fine.ids, weights=weights > 0, minlength=fine.size) > 0
         self._fine = fine
         return self
 
@@ -121,7 +125,20 @@ class FineSums:
         """The domain code of each fine cell, or None when a fine cell holds rows of two
         domains (or of a domain and no domain): the sums must then be taken over rows."""
         assert self._fine is not None, "build() the fine cells first"
-        return self._fine.constant(domain)
+        if self._checked is not None and self._checked[0]() is domain:
+            return self._checked[1]  # the same array as last time (the df, then the sums)
+        per_cell = self._fine.constant(domain)
+        self._checked = (weakref.ref(domain), per_cell)
+        return per_cell
+
+    def presence(self, domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """Which PSUs hold rows of positive weight in each domain, ``(P, D)`` (as
+        ``VarianceEngine.psu_presence(domain, D, weights > 0)``); ``domain`` from
+        :meth:`domain`."""
+        psu, P = self._units[0]
+        rows = (domain >= 0) & self._positive
+        counts = np.bincount(psu[rows] * n_domains + domain[rows], minlength=P * n_domains)
+        return counts.reshape(P, n_domains) > 0
 
     def fold(self, name: str, y0: np.ndarray, valid: np.ndarray, domain: np.ndarray,
              n_domains: int) -> tuple[np.ndarray, ...]:

@@ -20,7 +20,7 @@ BY_SETS = [[], ["sex"], ["reg", "sex"], ["age", "edu", "sex"], ["reg", "age", "e
 
 def _sample(seed: int, n: int = 900) -> pd.DataFrame:
     """Five strata (one with a single PSU), missing values per variable, a by column with
-    missing values, and a variable missing in whole domains."""
+    missing values, a variable missing in whole domains, and ``w0``: 0 for a few rows."""
     rng = np.random.default_rng(seed)
     stratum = rng.integers(0, 5, n)
     psu = np.where(stratum == 4, 40, stratum * 10 + rng.integers(0, 4, n))
@@ -33,7 +33,8 @@ def _sample(seed: int, n: int = 900) -> pd.DataFrame:
     edu = pd.Series(rng.choice(["low", "high"], n)).where(rng.random(n) > 0.05)
     rare = np.where((age == "65+") | (rng.random(n) < 0.5), np.nan, rng.normal(size=n))
     return pd.DataFrame({
-        "stratum": stratum, "psu": psu, "w": rng.uniform(0.5, 4.0, n), "reg": stratum % 2,
+        "stratum": stratum, "psu": psu, "reg": stratum % 2,
+        "w": rng.uniform(0.5, 4.0, n), "w0": np.where(rng.random(n) < 0.03, 0, 1.0),
         "sex": sex, "age": age, "edu": edu, "y": y, "b": b, "rare": rare})
 
 
@@ -47,7 +48,8 @@ def _targets(d: pd.DataFrame, scale: float) -> pd.DataFrame:
 def _designs(seed: int) -> Iterator[tuple[str, sk.Design]]:
     d = _sample(seed)
     for lonely in ("adjust", "average", "certainty"):
-        yield lonely, sk.Design(d, weight="w", strata="stratum", psu="psu", lonely_psu=lonely)
+        yield lonely, sk.Design(d.assign(w=d["w"] * d["w0"]), weight="w", strata="stratum",
+                                psu="psu", lonely_psu=lonely)
     base = sk.Design(d, weight="w", strata="stratum", psu="psu", lonely_psu="adjust")
     raked = base.rake(_targets(d, 1.3), by="reg")
     yield "raked", raked
