@@ -365,8 +365,11 @@ class Design:
                 )
         result = self._estimate(names, by, level, "mean")  # the same numbers, cached once
         table = result.table
-        domain, keys = self.domains(by)
+        by_names = as_list(by)  # counted in the domains of the cached, sorted by-set
+        domain, keys = self.domains(sorted(by_names))
         rows_in_domain = np.bincount(domain[domain >= 0], minlength=len(keys)).astype(float)
+        if by_names != sorted(by_names):
+            rows_in_domain = rows_in_domain[keys.sort_values(by_names, kind="stable").index]
         low, high = proportion_ci(table["estimate"].to_numpy(), table["se"].to_numpy(),
                                   table["df"].to_numpy(dtype=float), level, method,
                                   np.tile(rows_in_domain, len(names)))

@@ -1,4 +1,4 @@
-"""Fine cells (Design.prepare): the same estimates as the sums over the rows, on random designs."""
+"""Fine cells (Design.prepare) give the row sums; the per-table work of Design on random designs."""
 
 from __future__ import annotations
 
@@ -156,3 +156,14 @@ def test_rows_outside_every_calibration_cell() -> None:
         for x, y in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,),
                         strict=True):
             np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
+
+
+def test_proportion_intervals_do_not_depend_on_the_order_of_by() -> None:
+    d = _sample(8, 300)
+    des = sk.Design(d, weight="w", strata="stratum", psu="psu", lonely_psu="adjust")
+    one = des.proportion("b", by=["sex", "age"], method="beta").to_frame()
+    other = des.proportion("b", by=["age", "sex"], method="beta").to_frame()
+    merged = one.merge(other, on=["variable", "sex", "age"], suffixes=("", "_other"))
+    assert len(merged) == len(one) == 6
+    np.testing.assert_allclose(merged[["ci_low", "ci_high"]],
+                               merged[["ci_low_other", "ci_high_other"]], rtol=1e-12)
