@@ -222,7 +222,10 @@ class Design:
         names = tuple(as_list(by))
         cached = self._by_cache.get(names)
         if cached is None:
-            codes, keys = factorise(self._data, names, self._column_cache)
+            fine = self._fine_sums()  # from the fine cells when prepared for these columns
+            found = None if fine is None else fine.factorise(self._data, names,
+                                                             self._column_cache)
+            codes, keys = found or factorise(self._data, names, self._column_cache)
             cached = (compact(codes), keys)  # kept small; handed out as fresh int64 codes
             self._by_cache[names] = cached
         codes, keys = cached

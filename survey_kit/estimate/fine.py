@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from survey_kit.estimate.domains import column_codes, compact
+from survey_kit.estimate.domains import column_codes, compact, factorise
 
 Cells = Sequence[tuple[np.ndarray, int, np.ndarray]]
 """Calibration bases as ``(cell code per row, number of cells, row multiplier e)``."""
@@ -130,6 +130,21 @@ class FineSums:
         per_cell = self._fine.constant(domain)
         self._checked = (weakref.ref(domain), per_cell)
         return per_cell
+
+    def factorise(self, data: pd.DataFrame, by: Sequence[str],
+                  column_cache: dict[str, tuple[np.ndarray, pd.Index]]
+                  ) -> tuple[np.ndarray, pd.DataFrame] | None:
+        """The domain codes and keys of ``by``, as :func:`~survey_kit.estimate.domains.
+        factorise` gives them, from one row of each fine cell; None unless the cells are
+        built and every column of ``by`` is declared."""
+        if self._fine is None or not by or not set(by) <= set(self.columns):
+            return None
+        rep = self._fine.rep
+        cells = {name: (column_cache[name][0][rep], column_cache[name][1]) for name in by}
+        # with every code given, factorise reads only the frame's length and dtypes: the
+        # first rows stand in for the fine cells' (taking those rows costs more than the rest)
+        codes, keys = factorise(data[list(by)].iloc[: len(rep)], by, cells)
+        return codes[self._fine.ids], keys
 
     def presence(self, domain: np.ndarray, n_domains: int) -> np.ndarray:
         """Which PSUs hold rows of positive weight in each domain, ``(P, D)`` (as

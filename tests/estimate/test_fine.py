@@ -167,3 +167,19 @@ def test_proportion_intervals_do_not_depend_on_the_order_of_by() -> None:
     assert len(merged) == len(one) == 6
     np.testing.assert_allclose(merged[["ci_low", "ci_high"]],
                                merged[["ci_low_other", "ci_high_other"]], rtol=1e-12)
+
+
+def test_domains_from_fine_cells_are_the_row_domains() -> None:
+    d = _sample(9).assign(cat=lambda x: pd.Categorical(x["age"], ["65+", "30-64", "18-29", "x"]),
+                          flag=lambda x: x["y"] > 0)
+    cols = ["sex", "age", "edu", "reg", "cat", "flag"]
+    prepared = sk.Design(d, weight="w", strata="stratum", psu="psu",
+                         lonely_psu="adjust").prepare(cols)
+    for by in [["edu"], ["sex", "edu", "reg"], ["flag", "cat"], ["cat", "edu", "flag"]]:
+        fresh = sk.Design(d, weight="w", strata="stratum", psu="psu", lonely_psu="adjust")
+        codes, keys = prepared.domains(by)
+        want_codes, want_keys = fresh.domains(by)
+        np.testing.assert_array_equal(codes, want_codes)
+        pd.testing.assert_frame_equal(keys, want_keys)
+        sub = prepared.subset(d["sex"] == "m")
+        assert sub.domains(by)[1].equals(fresh.subset(d["sex"] == "m").domains(by)[1])
