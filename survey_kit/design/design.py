@@ -305,6 +305,10 @@ class Design:
         estimated from the rows as before.  Worth it for several tables of a large file.
         R's ``survey`` has no equivalent (each ``svyby`` call passes over the rows).
 
+        Returns a new design sharing this one's caches; the cells are built at its first
+        estimate.  Its subsets share them; raking, calibrating or trimming it keeps the
+        declaration and builds new cells for the new weights.
+
         Examples
         --------
         >>> d = pd.DataFrame({"sex": ["f", "m", "m", "f"], "y": [1.0, 0.0, 1.0, 1.0]})
