@@ -19,6 +19,7 @@ import pandas as pd
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.distributions import beta_ppf, t_ppf
 from survey_kit.estimate.domains import check_columns
+from survey_kit.estimate.fine import FineSums
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
 
@@ -70,6 +71,7 @@ def domain_sums(
     cells: Sequence[tuple[np.ndarray, int, np.ndarray]] = (),
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     passes: dict[str, tuple[np.ndarray, ...]] | None = None,
+    fine: FineSums | None = None,
 ) -> DomainSums:
     """Accumulate, per variable, PSU x domain sums in one ``np.bincount`` pass each.
 
@@ -85,14 +87,20 @@ def domain_sums(
     and cells (the caller keys it by them): a variable estimated again in the same domains
     (a proportion after the mean, a comparison after the table) costs no pass over the
     respondents, and its sums are the very same numbers.
+    ``fine``: the design's fine cells (:mod:`survey_kit.estimate.fine`), built for these
+    weights and cells; when ``domain`` is constant within each of them the sums are taken
+    over the fine cells (the same sums added in another order), else over the rows.
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
     PD = P * D
+    fine_domain = fine.domain(domain) if fine is not None and fine.applies(weights, cells) else None
     outside = domain < 0
-    key = _bin_keys(psu, D, domain, outside, PD)
-    cell_keys = [_bin_keys(codes, D, domain, outside | (codes < 0), C * D)
-                 for codes, C, _ in cells]
+    key, cell_keys = np.zeros(0, dtype=np.int64), []  # over the rows only: not for fine cells
+    if fine_domain is None:
+        key = _bin_keys(psu, D, domain, outside, PD)
+        cell_keys = [_bin_keys(codes, D, domain, outside | (codes < 0), C * D)
+                     for codes, C, _ in cells]
     acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
     cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
     cache = {} if columns is None else columns
@@ -114,6 +122,9 @@ def domain_sums(
             valid = ~np.isnan(y)
             cache[name] = (np.where(valid, y, 0.0), valid)
         y0, valid = cache[name]
+        if fine is not None and fine_domain is not None:  # from the fine cells, not the rows
+            _restore(fine.fold(name, y0, valid, fine_domain, D), v, acc, cell_acc)
+            continue
         # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
         np.multiply(weights, valid, out=w)
         np.multiply(w, y0, out=wy)
@@ -275,6 +286,7 @@ def estimate_means(
     columns: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     design_df: int | None = None,
     passes: dict[str, tuple[np.ndarray, ...]] | None = None,
+    fine: FineSums | None = None,
 ) -> tuple[Estimate, DomainSums]:
     """Domain means (or totals) of several variables with their joint covariance.
 
@@ -283,18 +295,22 @@ def estimate_means(
     ``svyby(..., svyciprop)``), whether or not they answered the variable.  A domain with
     ``df < 1`` gets no interval and a ``note``.  ``df`` overrides this with one value for
     every row; ``design_df`` is the whole design's df, kept on the result (default: the
-    engine's).  ``passes``: see :func:`domain_sums`.
+    engine's).  ``passes``, ``fine``: see :func:`domain_sums`.
     """
     D = len(keys)
-    if df is None:
+    cells = engine.cell_accumulators()
+    fine_domain = (fine.domain(domain) if fine is not None and fine.applies(weights, cells or ())
+                   else None)
+    if df is None and fine is not None and fine_domain is not None:  # from the fine cells
+        dom_df = engine.presence_df(fine.presence(fine_domain, D)).astype(float)
+    elif df is None:
         dom_df = engine.domain_df(domain, D, weights > 0).astype(float)
     else:
         dom_df = np.full(D, float(df))
     row_df = np.tile(dom_df, len(variables))
-    cells = engine.cell_accumulators()
     columns = {} if columns is None else columns
     sums = domain_sums(data, variables, weights, domain, D, engine.psu, engine.n_psu,
-                       cells or (), columns, passes)
+                       cells or (), columns, passes, fine)
     if statistic == "total":
         totals, est, cell_sums = sums.total_totals, sums.S, sums.total_cells
         srs = _srs_mean_variance(sums) * sums.W**2

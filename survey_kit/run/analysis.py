@@ -229,6 +229,9 @@ def analyse(design: Design, cfg: RunConfig, variables: Variables,
     national tables; the child starts after the first table, so the design's columns and
     factorised domains that it built are shared, not built twice."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
+    design = design.prepare([c for c in (*group_cols, *cfg.group_from, *cfg.subgroups,
+                                         *(c for cross in cfg.crossings for c in cross), UNIT)
+                             if c in design.data.columns])  # one pass per variable for all tables
     estimate_jobs: list[Job] = [
         functools.partial(_estimates, design, variables, [*group_cols, *cols], cfg.level)
         for cols in [(), *breakdowns(cfg)]]
