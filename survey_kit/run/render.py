@@ -2,11 +2,11 @@
 
 The PDF fonts (which also measure the charts' text) and the compiled page template are set up
 once in the run's process before the workers start, so every worker begins warm
-(:func:`warm_up`); the workers inherit the pages' inputs when they fork (nothing is pickled but a page's number), their garbage
-collector leaves the inherited objects alone (``gc.freeze``), and they take one page at a
-time, so both cores stay busy to the last page.  Each finished page sends a
-:class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"`` to the run's progress
-callback.
+(:func:`warm_up`); the workers inherit the pages' inputs when they fork (nothing is pickled
+but a page's number), their garbage collector leaves the inherited objects alone
+(``gc.freeze``), and they take one page at a time, so both cores stay busy to the last page.
+Each finished page sends a :class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"``
+to the run's progress callback.
 """
 
 from __future__ import annotations
