@@ -21,7 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 class VectorImage(Protocol):
     """A chart drawn as vectors: its size in points, SVG text for HTML and a reportlab
-    drawing (a flowable) for the PDF (:class:`~survey_kit.report.chart_render.VectorChart`)."""
+    drawing, and a flowable that draws it, for the PDF
+    (:class:`~survey_kit.report.chart_render.VectorChart`)."""
 
     @property
     def width(self) -> float: ...
@@ -32,6 +33,8 @@ class VectorImage(Protocol):
     def svg(self) -> str: ...
 
     def drawing(self, scale: float = 1.0) -> Any: ...
+
+    def flowable(self, scale: float = 1.0) -> Any: ...
 
 
 @dataclass(frozen=True)

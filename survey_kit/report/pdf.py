@@ -58,14 +58,31 @@ CONTENT_WIDTH = A4[0] - 4 * cm
 rl_config.useA85 = 0
 
 
+class _Font(TTFont):
+    """A TrueType font that remembers the width of each text at each size it measured: the
+    paragraphs of a page measure the same words again and again (reportlab sums the glyph
+    widths in Python each time)."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._widths: dict[tuple[str, float, str], float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802
+        key = (text, size, encoding)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = super().stringWidth(text, size, encoding)
+        return width
+
+
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) from matplotlib's data folder, once."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFont(_Font(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(_Font(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(_Font(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_OBLIQUE,
                                   boldItalic=FONT_BOLD)
 
@@ -173,7 +190,7 @@ def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
     vector = block.vector_image
     img: Any
     if vector is not None:
-        img = vector.drawing(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
+        img = vector.flowable(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
         img.hAlign = "CENTER"
     else:
         png = block.png
