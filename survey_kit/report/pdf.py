@@ -22,8 +22,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.platypus import (
     CondPageBreak,
     Image,
@@ -58,13 +58,58 @@ CONTENT_WIDTH = A4[0] - 4 * cm
 rl_config.useA85 = 0
 
 
+class _Flate:
+    """reportlab's Flate filter that keeps what it compressed: the same font subsets go into
+    every page's file."""
+
+    pdfname = pdfdoc.PDFZCompress.pdfname
+
+    def __init__(self) -> None:
+        self._done: dict[bytes, bytes] = {}
+
+    def encode(self, data: bytes) -> bytes:
+        out = self._done.get(data)
+        if out is None:
+            out = self._done[data] = pdfdoc.PDFZCompress.encode(data)
+        return out
+
+    def decode(self, data: bytes) -> bytes:
+        return pdfdoc.PDFZCompress.decode(data)
+
+
+_FLATE = _Flate()
+
+
+class _Face(TTFontFace):
+    """The face of a :class:`_Font`, which keeps the subsets it made and their compressed
+    bytes: the pages of a run embed the same few subsets of each font (the same glyphs in the
+    same order), and reportlab builds each subset in Python for every file."""
+
+    _subsets: dict[tuple[int, ...], bytes]
+
+    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 (reportlab's name)
+        made = self.__dict__.setdefault("_subsets", {})
+        key = tuple(subset)
+        if key not in made:
+            made[key] = super().makeSubset(subset)
+        return made[key]
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:  # noqa: N802
+        ref = super().addSubsetObjects(doc, fontname, subset)
+        stream = doc.idToObject[f"fontFile:{self.filename}({fontname})"]  # as reportlab names it
+        if stream.filters == [pdfdoc.PDFZCompress]:
+            stream.filters = [_FLATE]
+        return ref
+
+
 class _Font(TTFont):
     """A TrueType font that remembers the width of each text at each size it measured: the
     paragraphs of a page measure the same words again and again (reportlab sums the glyph
-    widths in Python each time)."""
+    widths in Python each time); its face keeps the subsets it embedded (:class:`_Face`)."""
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
+        self.face.__class__ = _Face  # the face just read, with the subsets it makes kept
         self._widths: dict[tuple[str, float, str], float] = {}
 
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802
@@ -117,9 +162,35 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+_LAYOUT = ("width", "height", "_wrapWidths", "blPara", "_width_max", "_splitLongWordCount",
+           "_hyphenations")
+"""What :meth:`Paragraph.wrap` sets (its line breaking included)."""
+
+
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once per width: platypus asks table cells and the
+    blocks kept together for their size more than once at the same width, and each time
+    reportlab breaks the lines again (in Python).  Asked again at the width of its last
+    layout, it sets that layout again (the same text and style break the same way)."""
+
+    _layout: tuple[float, dict[str, Any]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        done, state = self._layout, self.__dict__
+        if done is not None and done[0] == availWidth:
+            state.update(done[1])  # also after a split that dropped the line breaks
+            return self.width, self.height
+        before = state.get("blPara")
+        size = super().wrap(availWidth, availHeight)
+        laid_out = state.get("blPara") is not None and state.get("blPara") is not before
+        self._layout = (availWidth, {a: state[a] for a in _LAYOUT if a in state}) \
+            if laid_out else None
+        return size
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped for reportlab's markup)."""
-    return Paragraph(html.escape(text, quote=False), style)
+    return _Paragraph(html.escape(text, quote=False), style)
 
 
 def _words_fit(texts: list[str], style: ParagraphStyle, width: float) -> bool:
@@ -137,7 +208,7 @@ def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
         if "-" in word and pdfmetrics.stringWidth(word, style.fontName, style.fontSize) > width:
             word = word.replace("-", "-<br/>", 1)
         words.append(word)
-    return Paragraph(" ".join(words), style)
+    return _Paragraph(" ".join(words), style)
 
 
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:

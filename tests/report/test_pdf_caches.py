@@ -1,0 +1,55 @@
+"""What the PDF writer keeps between pages (text widths, font subsets and their compressed
+bytes, each paragraph's line breaks per width) changes no byte: an area page written with cold
+and warm caches is the page plain reportlab fonts and paragraphs write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+from demo_pages import demo_pages
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
+
+from survey_kit.report import pdf
+from survey_kit.report.resident import render_area_pdf
+
+FILES = {pdf.FONT: "DejaVuSans.ttf", pdf.FONT_BOLD: "DejaVuSans-Bold.ttf",
+         pdf.FONT_OBLIQUE: "DejaVuSans-Oblique.ttf"}
+
+
+def test_cached_layout_writes_the_bytes_plain_reportlab_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = demo_pages(2).pages
+    pdf.register_fonts()
+    written = [render_area_pdf(pages[a], tmp_path / f"{a}.pdf").read_bytes()
+               for a in ("HP49", "HP19", "HP49")]  # the second HP49 with warm caches
+    assert written[0] == written[2] != written[1]
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for name, file in FILES.items():  # plain fonts under the same names, for this test only
+        monkeypatch.setitem(pdfmetrics._fonts, name, TTFont(name, str(folder / file)))
+    monkeypatch.setattr(pdf, "_Paragraph", Paragraph)
+    for area, cached in (("HP49", written[0]), ("HP19", written[1])):
+        assert render_area_pdf(pages[area], tmp_path / f"plain-{area}.pdf").read_bytes() == cached
+
+
+def _lines(p: Paragraph) -> list[object]:
+    return [line[1] if isinstance(line, tuple) else line.words for line in p.blPara.lines]
+
+
+def test_a_paragraph_asked_at_another_width_or_after_a_split_breaks_its_lines_again() -> None:
+    pdf.register_fonts()
+    style = pdf.styles()["body"]
+    text = "Tallene bygger på svar fra beboerne i området, og de er vægtet. " * 6
+    para = pdf._p(text, style)
+    for width in (120.0, 300.0, 120.0, 120.0, 0.0, 0.0, 120.0):  # 0: too narrow, no layout
+        plain = Paragraph(text, style)
+        assert para.wrap(width, 1000) == plain.wrap(width, 1000)
+        if width:
+            assert _lines(para) == _lines(plain)
+    assert para.split(120.0, 20.0) == []  # one line fits: no split, its layout is dropped
+    assert "blPara" not in para.__dict__
+    assert para.wrap(120.0, 1000) == Paragraph(text, style).wrap(120.0, 1000)
+    assert "blPara" in para.__dict__
