@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,13 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
+@cache
+def _shared_styles() -> dict[str, ParagraphStyle]:
+    """:func:`styles`, made once per process (the pages' paragraphs share them: never
+    changed)."""
+    return styles()
+
+
 def styles() -> dict[str, ParagraphStyle]:
     """Paragraph styles of the summary (body 10.5 pt)."""
     body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, textColor=TEXT,
@@ -167,13 +175,40 @@ _LAYOUT = ("width", "height", "_wrapWidths", "blPara", "_width_max", "_splitLong
 """What :meth:`Paragraph.wrap` sets (its line breaking included)."""
 
 
+_PARSED: dict[tuple[str, int], tuple[ParagraphStyle, str, ParagraphStyle, list[Any]]] = {}
+"""Parsed paragraphs by (text, id of the style): the style itself (kept, so its id is not
+reused), the cleaned text, the parsed style and the fragments."""
+PARSED_MAX = 50_000
+
+
 class _Paragraph(Paragraph):
-    """A paragraph that breaks its lines once per width: platypus asks table cells and the
-    blocks kept together for their size more than once at the same width, and each time
-    reportlab breaks the lines again (in Python).  Asked again at the width of its last
-    layout, it sets that layout again (the same text and style break the same way)."""
+    """A paragraph that parses its text once per process and breaks its lines once per width.
+
+    The pages repeat the same texts (table cells, labels, the method note): a text already
+    parsed with the same style takes the fragments of that parse (reportlab parses each
+    paragraph's markup in Python; the fragments are only read, and line breaking makes new
+    ones).  Platypus asks table cells and the blocks kept together for their size more than
+    once at the same width, and each time reportlab breaks the lines again: asked again at the
+    width of its last layout, it sets that layout again (the same text and style break the
+    same way)."""
 
     _layout: tuple[float, dict[str, Any]] | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,
+               cleaner: Any) -> None:
+        if frags is not None or bulletText is not None:  # a split's part, or a bullet
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, id(style))
+        hit = _PARSED.get(key)
+        if hit is not None:
+            super()._setup(hit[1], hit[2], None, hit[3], cleaner)
+            return
+        super()._setup(text, style, bulletText, frags, cleaner)
+        if self.bulletText is None:
+            if len(_PARSED) >= PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = (style, self.text, self.style, self.frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         done, state = self._layout, self.__dict__
@@ -328,7 +363,7 @@ def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:
         Output file (its folder must exist).
     """
     register_fonts()
-    st = styles()
+    st = _shared_styles()
     path = Path(path)
     story: list[Any] = [_p(doc.title, st["title"]), _p(doc.lead, st["lead"])]
     for sec in doc.sections:

@@ -53,3 +53,24 @@ def test_a_paragraph_asked_at_another_width_or_after_a_split_breaks_its_lines_ag
     assert "blPara" not in para.__dict__
     assert para.wrap(120.0, 1000) == Paragraph(text, style).wrap(120.0, 1000)
     assert "blPara" in para.__dict__
+
+
+def test_parsed_texts_are_reused_only_as_plain_paragraphs_would_be(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf.register_fonts()
+    style = pdf._shared_styles()["body"]
+    text = "Forskellen er så lille, at den kan skyldes tilfældigheder. " * 8
+    for _ in range(2):  # parsed, then from the cache
+        parts, plain = pdf._p(text, style).split(200.0, 50.0), Paragraph(text, style).split(
+            200.0, 50.0)
+        assert len(parts) == len(plain) == 2
+        for mine, theirs in zip(parts, plain, strict=True):
+            assert mine.wrap(200.0, 1000) == theirs.wrap(200.0, 1000)
+            assert _lines(mine) == _lines(theirs)
+    bullet = "<bullet>&bull;</bullet>Et punkt"
+    assert [repr(pdf._Paragraph(bullet, style).bulletText) for _ in range(2)] == [
+        repr(Paragraph(bullet, style).bulletText)] * 2
+    monkeypatch.setattr(pdf, "PARSED_MAX", 5)
+    for i in range(12):
+        pdf._p(f"Tekst nummer {i}", style)
+        assert len(pdf._PARSED) <= 5
