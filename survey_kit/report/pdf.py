@@ -15,6 +15,7 @@ import io
 from functools import cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import matplotlib
 from reportlab import rl_config
@@ -104,14 +105,26 @@ class _Face(TTFontFace):
 
 
 class _Font(TTFont):
-    """A TrueType font that remembers the width of each text at each size it measured: the
-    paragraphs of a page measure the same words again and again (reportlab sums the glyph
-    widths in Python each time); its face keeps the subsets it embedded (:class:`_Face`)."""
+    """A TrueType font that remembers the width of each text at each size it measured (the
+    paragraphs of a page measure the same words again and again, and reportlab sums the glyph
+    widths in Python each time) and how it split each text of a document into its subsets;
+    its face keeps the subsets it embedded (:class:`_Face`)."""
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
         self.face.__class__ = _Face  # the face just read, with the subsets it makes kept
         self._widths: dict[tuple[str, float, str], float] = {}
+        self._splits: WeakKeyDictionary[Any, dict[str, list[tuple[int, bytes]]]] = \
+            WeakKeyDictionary()
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8"  # noqa: N802
+                    ) -> list[tuple[int, bytes]]:
+        """The text in the document's font subsets: once per text and document (a text seen
+        before has its glyphs in the subsets already, so it splits the same way again)."""
+        done = self._splits.setdefault(doc, {})
+        if text not in done:
+            done[text] = super().splitString(text, doc, encoding)
+        return done[text]
 
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802
         key = (text, size, encoding)

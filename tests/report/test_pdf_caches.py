@@ -1,6 +1,7 @@
-"""What the PDF writer keeps between pages (text widths, font subsets and their compressed
-bytes, each paragraph's line breaks per width) changes no byte: an area page written with cold
-and warm caches is the page plain reportlab fonts and paragraphs write."""
+"""What the PDF writer keeps (text widths, each text of a file split into the font subsets, the
+font subsets and their compressed bytes, parsed paragraph texts, each paragraph's line breaks
+per width) changes no byte: an area page written with cold and warm caches is the page plain
+reportlab fonts and paragraphs write."""
 
 from __future__ import annotations
 
