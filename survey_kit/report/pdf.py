@@ -2,10 +2,11 @@
 
 Pure Python: the charts of an area page are reportlab drawings (vectors), and the DejaVu
 Sans fonts that ship with matplotlib are embedded (they cover æ, ø, å, ±, – and ▲/▼), so no
-system library or font is needed.  Text is escaped for reportlab's paragraph markup, so a
-label such as ``<script>`` prints literally.  The file is built with ``invariant=1`` (no
-creation date or random id), so the same inputs give the same bytes; the document language
-is set to Danish and the title is stored in the metadata.
+system library or font is needed.  Fonts and paragraphs keep what they computed for the next
+paragraph and page (:mod:`survey_kit.report.pdf_reuse`).  Text is escaped for reportlab's
+paragraph markup, so a label such as ``<script>`` prints literally.  The file is built with
+``invariant=1`` (no creation date or random id), so the same inputs give the same bytes; the
+document language is set to Danish and the title is stored in the metadata.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import io
 from functools import cache
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import matplotlib
 from reportlab import rl_config
@@ -24,8 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     CondPageBreak,
     Image,
@@ -46,6 +45,7 @@ from survey_kit.report.document import (
     TableBlock,
     html_to,
 )
+from survey_kit.report.pdf_reuse import CachedFont, CachedParagraph
 
 FONT = "SurveyKitSans"
 FONT_BOLD = "SurveyKitSans-Bold"
@@ -60,88 +60,14 @@ CONTENT_WIDTH = A4[0] - 4 * cm
 rl_config.useA85 = 0
 
 
-class _Flate:
-    """reportlab's Flate filter that keeps what it compressed: the same font subsets go into
-    every page's file."""
-
-    pdfname = pdfdoc.PDFZCompress.pdfname
-
-    def __init__(self) -> None:
-        self._done: dict[bytes, bytes] = {}
-
-    def encode(self, data: bytes) -> bytes:
-        out = self._done.get(data)
-        if out is None:
-            out = self._done[data] = pdfdoc.PDFZCompress.encode(data)
-        return out
-
-    def decode(self, data: bytes) -> bytes:
-        return pdfdoc.PDFZCompress.decode(data)
-
-
-_FLATE = _Flate()
-
-
-class _Face(TTFontFace):
-    """The face of a :class:`_Font`, which keeps the subsets it made and their compressed
-    bytes: the pages of a run embed the same few subsets of each font (the same glyphs in the
-    same order), and reportlab builds each subset in Python for every file."""
-
-    _subsets: dict[tuple[int, ...], bytes]
-
-    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 (reportlab's name)
-        made = self.__dict__.setdefault("_subsets", {})
-        key = tuple(subset)
-        if key not in made:
-            made[key] = super().makeSubset(subset)
-        return made[key]
-
-    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:  # noqa: N802
-        ref = super().addSubsetObjects(doc, fontname, subset)
-        stream = doc.idToObject[f"fontFile:{self.filename}({fontname})"]  # as reportlab names it
-        if stream.filters == [pdfdoc.PDFZCompress]:
-            stream.filters = [_FLATE]
-        return ref
-
-
-class _Font(TTFont):
-    """A TrueType font that remembers the width of each text at each size it measured (the
-    paragraphs of a page measure the same words again and again, and reportlab sums the glyph
-    widths in Python each time) and how it split each text of a document into its subsets;
-    its face keeps the subsets it embedded (:class:`_Face`)."""
-
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
-        self.face.__class__ = _Face  # the face just read, with the subsets it makes kept
-        self._widths: dict[tuple[str, float, str], float] = {}
-        self._splits: WeakKeyDictionary[Any, dict[str, list[tuple[int, bytes]]]] = \
-            WeakKeyDictionary()
-
-    def splitString(self, text: str, doc: Any, encoding: str = "utf-8"  # noqa: N802
-                    ) -> list[tuple[int, bytes]]:
-        """The text in the document's font subsets: once per text and document (a text seen
-        before has its glyphs in the subsets already, so it splits the same way again)."""
-        done = self._splits.setdefault(doc, {})
-        if text not in done:
-            done[text] = super().splitString(text, doc, encoding)
-        return done[text]
-
-    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802
-        key = (text, size, encoding)
-        width = self._widths.get(key)
-        if width is None:
-            width = self._widths[key] = super().stringWidth(text, size, encoding)
-        return width
-
-
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) from matplotlib's data folder, once."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(_Font(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(_Font(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(_Font(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_OBLIQUE,
                                   boldItalic=FONT_BOLD)
 
@@ -183,62 +109,9 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-_LAYOUT = ("width", "height", "_wrapWidths", "blPara", "_width_max", "_splitLongWordCount",
-           "_hyphenations")
-"""What :meth:`Paragraph.wrap` sets (its line breaking included)."""
-
-
-_PARSED: dict[tuple[str, int], tuple[ParagraphStyle, str, ParagraphStyle, list[Any]]] = {}
-"""Parsed paragraphs by (text, id of the style): the style itself (kept, so its id is not
-reused), the cleaned text, the parsed style and the fragments."""
-PARSED_MAX = 50_000
-
-
-class _Paragraph(Paragraph):
-    """A paragraph that parses its text once per process and breaks its lines once per width.
-
-    The pages repeat the same texts (table cells, labels, the method note): a text already
-    parsed with the same style takes the fragments of that parse (reportlab parses each
-    paragraph's markup in Python; the fragments are only read, and line breaking makes new
-    ones).  Platypus asks table cells and the blocks kept together for their size more than
-    once at the same width, and each time reportlab breaks the lines again: asked again at the
-    width of its last layout, it sets that layout again (the same text and style break the
-    same way)."""
-
-    _layout: tuple[float, dict[str, Any]] | None = None
-
-    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,
-               cleaner: Any) -> None:
-        if frags is not None or bulletText is not None:  # a split's part, or a bullet
-            super()._setup(text, style, bulletText, frags, cleaner)
-            return
-        key = (text, id(style))
-        hit = _PARSED.get(key)
-        if hit is not None:
-            super()._setup(hit[1], hit[2], None, hit[3], cleaner)
-            return
-        super()._setup(text, style, bulletText, frags, cleaner)
-        if self.bulletText is None:
-            if len(_PARSED) >= PARSED_MAX:
-                _PARSED.clear()
-            _PARSED[key] = (style, self.text, self.style, self.frags)
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        done, state = self._layout, self.__dict__
-        if done is not None and done[0] == availWidth:
-            state.update(done[1])  # also after a split that dropped the line breaks
-            return self.width, self.height
-        before = state.get("blPara")
-        size = super().wrap(availWidth, availHeight)
-        laid_out = state.get("blPara") is not None and state.get("blPara") is not before
-        self._layout = (availWidth, {a: state[a] for a in _LAYOUT if a in state}) \
-            if laid_out else None
-        return size
-
-
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped for reportlab's markup)."""
-    return _Paragraph(html.escape(text, quote=False), style)
+    return CachedParagraph(html.escape(text, quote=False), style)
 
 
 def _words_fit(texts: list[str], style: ParagraphStyle, width: float) -> bool:
@@ -256,7 +129,7 @@ def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
         if "-" in word and pdfmetrics.stringWidth(word, style.fontName, style.fontSize) > width:
             word = word.replace("-", "-<br/>", 1)
         words.append(word)
-    return _Paragraph(" ".join(words), style)
+    return CachedParagraph(" ".join(words), style)
 
 
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:

@@ -14,7 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
-from survey_kit.report import pdf
+from survey_kit.report import pdf, pdf_reuse
 from survey_kit.report.resident import render_area_pdf
 
 FILES = {pdf.FONT: "DejaVuSans.ttf", pdf.FONT_BOLD: "DejaVuSans-Bold.ttf",
@@ -31,7 +31,7 @@ def test_cached_layout_writes_the_bytes_plain_reportlab_writes(
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for name, file in FILES.items():  # plain fonts under the same names, for this test only
         monkeypatch.setitem(pdfmetrics._fonts, name, TTFont(name, str(folder / file)))
-    monkeypatch.setattr(pdf, "_Paragraph", Paragraph)
+    monkeypatch.setattr(pdf, "CachedParagraph", Paragraph)
     for area, cached in (("HP49", written[0]), ("HP19", written[1])):
         assert render_area_pdf(pages[area], tmp_path / f"plain-{area}.pdf").read_bytes() == cached
 
@@ -69,9 +69,9 @@ def test_parsed_texts_are_reused_only_as_plain_paragraphs_would_be(
             assert mine.wrap(200.0, 1000) == theirs.wrap(200.0, 1000)
             assert _lines(mine) == _lines(theirs)
     bullet = "<bullet>&bull;</bullet>Et punkt"
-    assert [repr(pdf._Paragraph(bullet, style).bulletText) for _ in range(2)] == [
+    assert [repr(pdf_reuse.CachedParagraph(bullet, style).bulletText) for _ in range(2)] == [
         repr(Paragraph(bullet, style).bulletText)] * 2
-    monkeypatch.setattr(pdf, "PARSED_MAX", 5)
+    monkeypatch.setattr(pdf_reuse, "KEPT_MAX", 5)
     for i in range(12):
         pdf._p(f"Tekst nummer {i}", style)
-        assert len(pdf._PARSED) <= 5
+        assert len(pdf_reuse._PARSED) <= 5
