@@ -30,6 +30,44 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 """Columns of the input tables kept when present (the page rule and the page intervals)."""
 
 
+FRAMES: tuple[str, ...] = ("area_estimates", "comparison_estimates", "comparisons", "changes")
+"""The input tables of :class:`AreaSummaryInput` besides ``small_area``."""
+
+
+def required_columns(name: str, round_column: str = "year", group_column: str = "group"
+                     ) -> tuple[str, ...]:
+    """The columns :class:`AreaSummaryInput` requires of its table ``name`` (one of
+    :data:`FRAMES` or ``"small_area"``; ``suppressed`` is checked apart).
+
+    Examples
+    --------
+    >>> required_columns("comparisons")
+    ('variable', 'group_a', 'group_b', 'difference', 'significant')
+    """
+    if name == "small_area":
+        return ("variable", round_column, "eblup", "rmse", "model_variance")
+    if name in ("comparisons", "changes"):
+        return ("variable", "group_a", "group_b", "difference", "significant")
+    estimates = ("variable", "estimate", "ci_low", "ci_high", "n", round_column)
+    return estimates if name == "area_estimates" else (*estimates, group_column)
+
+
+def kept_columns(name: str, round_column: str = "year", group_column: str = "group"
+                 ) -> frozenset[str]:
+    """The columns of table ``name`` that :class:`AreaSummaryInput` keeps (in their order in
+    the table; the rest are dropped): the required ones, ``suppressed`` and
+    :data:`OPTIONAL_COLUMNS` (``small_area``: the required ones and ``suppressed``)."""
+    optional = () if name == "small_area" else OPTIONAL_COLUMNS
+    return frozenset({*required_columns(name, round_column, group_column), "suppressed",
+                      *optional})
+
+
+def _only(frame: pd.DataFrame, keep: frozenset[str]) -> pd.DataFrame:
+    """``frame`` without the columns not in ``keep`` (itself when it has no other)."""
+    cols = [c for c in frame.columns if c in keep]
+    return frame if len(cols) == frame.shape[1] else frame[cols]
+
+
 @dataclass(frozen=True)
 class ComparisonGroup:
     """A group the area is compared with: id in the tables, table header, name in sentences."""
@@ -147,22 +185,15 @@ class AreaSummaryInput:
 
     def __post_init__(self) -> None:
         problems: list[str] = []
-        est_cols = ["variable", "estimate", "ci_low", "ci_high", "n"]
-        con_cols = ["variable", "group_a", "group_b", "difference", "significant"]
-        checks = (
-            ("area_estimates", [*est_cols, self.round_column]),
-            ("comparison_estimates", [*est_cols, self.round_column, self.group_column]),
-            ("comparisons", con_cols),
-            ("changes", con_cols),
-        )
-        for name, cols in checks:
+        for name in FRAMES:
+            cols = required_columns(name, self.round_column, self.group_column)
             frame = check_frame(getattr(self, name), cols, name, problems)
             check_suppressed(frame, name, problems)
             check_variables(frame, self.variables, name, problems)
             if "estimate" in cols:
                 check_unit_interval(frame, "estimate", name, problems)
-            keep = {*cols, "suppressed", *OPTIONAL_COLUMNS}
-            object.__setattr__(self, name, frame[[c for c in frame.columns if c in keep]])
+            object.__setattr__(self, name, _only(frame, kept_columns(
+                name, self.round_column, self.group_column)))
         self._check_small_area(problems)
         if not self.area_name.strip():
             problems.append("area_name must be non-empty")
@@ -180,12 +211,13 @@ class AreaSummaryInput:
     def _check_small_area(self, problems: list[str]) -> None:
         if self.small_area is None:
             return
-        cols = ["variable", self.round_column, "eblup", "rmse", "model_variance"]
+        cols = required_columns("small_area", self.round_column)
         frame = check_frame(self.small_area, cols, "small_area", problems)
         check_suppressed(frame, "small_area", problems)
         check_variables(frame, self.variables, "small_area", problems)
-        object.__setattr__(self, "small_area", frame[[*cols, "suppressed"]]
-                           if not problems else frame)
+        if not problems and list(frame.columns) != [*cols, "suppressed"]:
+            frame = frame[[*cols, "suppressed"]]
+        object.__setattr__(self, "small_area", frame)
 
     def _statements(self) -> None:
         """The shown figures and the tested statements (refused when inconsistent)."""
@@ -231,4 +263,5 @@ class AreaSummaryInput:
         return tuple(key_text(r) for r in self.rounds)
 
 
-__all__ = ["DEFAULT_COMPARISONS", "AreaSummaryInput", "ComparisonGroup"]
+__all__ = ["DEFAULT_COMPARISONS", "FRAMES", "OPTIONAL_COLUMNS", "AreaSummaryInput",
+           "ComparisonGroup", "kept_columns", "required_columns"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,7 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 class VectorImage(Protocol):
     """A chart drawn as vectors: its size in points, SVG text for HTML and a reportlab
-    drawing (a flowable) for the PDF (:class:`~survey_kit.report.chart_render.VectorChart`)."""
+    drawing, and a flowable that draws it, for the PDF
+    (:class:`~survey_kit.report.chart_render.VectorChart`)."""
 
     @property
     def width(self) -> float: ...
@@ -32,6 +33,8 @@ class VectorImage(Protocol):
     def svg(self) -> str: ...
 
     def drawing(self, scale: float = 1.0) -> Any: ...
+
+    def flowable(self, scale: float = 1.0) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,21 @@ def environment() -> Environment:
     )
 
 
+@cache
+def _template() -> Any:
+    """The page template, compiled once per process (a forked worker inherits it); the
+    templates it includes are compiled on first use and kept (not checked for changes)."""
+    env = environment()
+    env.auto_reload = False
+    return env.get_template("summary.html.j2")
+
+
+def compile_templates() -> None:
+    """Compile the page template and the templates it includes (once per process), e.g.
+    before forking workers that render pages."""
+    render_html(SummaryDocument("", "", (Section("", paragraphs=("",)),)))
+
+
 def html_to(doc: SummaryDocument, path: str | Path | None = None) -> str:
     """The document as HTML, also written to ``path`` (UTF-8) when given."""
     html = render_html(doc)
@@ -137,9 +155,8 @@ def render_html(doc: SummaryDocument, images: bool = True) -> str:
     >>> '<html lang="da">' in html, "Tryghed i &lt;b&gt;X&lt;/b&gt;" in html, "<script" in html
     (True, True, False)
     """
-    return environment().get_template("summary.html.j2").render(doc=doc, images=images,
-                                                                placeholder=PLACEHOLDER_IMAGE)
+    return _template().render(doc=doc, images=images, placeholder=PLACEHOLDER_IMAGE)
 
 
-__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "VectorImage", "environment",
-           "render_html"]
+__all__ = ["FigureBlock", "Section", "SummaryDocument", "TableBlock", "VectorImage",
+           "compile_templates", "environment", "render_html"]

@@ -214,7 +214,8 @@ def check_suppressed(frame: pd.DataFrame, what: str, problems: list[str]) -> Non
             f"{what}: no 'suppressed' column; run survey_kit.disclosure.suppress() on the tables "
             "first so that no small cell is shown"
         )
-    elif not frame["suppressed"].map(lambda v: isinstance(v, (bool, np.bool_))).all():
+    elif frame["suppressed"].dtype != bool and not frame["suppressed"].map(
+            lambda v: isinstance(v, (bool, np.bool_))).all():
         problems.append(f"{what}: column 'suppressed' must hold True/False only")
 
 
@@ -222,6 +223,10 @@ def check_unit_interval(frame: pd.DataFrame, column: str, what: str, problems: l
     """Estimates are scores or shares on 0-1: report values outside (NaN allowed)."""
     if column not in frame.columns:
         return
+    if frame[column].dtype.kind in "fiu":  # numbers: one pass (NaN allowed)
+        plain = frame[column].to_numpy()
+        if not ((plain < -1e-9) | (plain > 1 + 1e-9)).any():
+            return
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = frame.index[(values < -1e-9) | (values > 1 + 1e-9)]
     if len(bad):

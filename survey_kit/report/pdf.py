@@ -2,16 +2,18 @@
 
 Pure Python: the charts of an area page are reportlab drawings (vectors), and the DejaVu
 Sans fonts that ship with matplotlib are embedded (they cover æ, ø, å, ±, – and ▲/▼), so no
-system library or font is needed.  Text is escaped for reportlab's paragraph markup, so a
-label such as ``<script>`` prints literally.  The file is built with ``invariant=1`` (no
-creation date or random id), so the same inputs give the same bytes; the document language
-is set to Danish and the title is stored in the metadata.
+system library or font is needed.  Fonts and paragraphs keep what they computed for the next
+paragraph and page (:mod:`survey_kit.report.pdf_reuse`).  Text is escaped for reportlab's
+paragraph markup, so a label such as ``<script>`` prints literally.  The file is built with
+``invariant=1`` (no creation date or random id), so the same inputs give the same bytes; the
+document language is set to Danish and the title is stored in the metadata.
 """
 
 from __future__ import annotations
 
 import html
 import io
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
     Image,
@@ -44,6 +45,7 @@ from survey_kit.report.document import (
     TableBlock,
     html_to,
 )
+from survey_kit.report.pdf_reuse import CachedFont, CachedParagraph
 
 FONT = "SurveyKitSans"
 FONT_BOLD = "SurveyKitSans-Bold"
@@ -63,11 +65,18 @@ def register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(CachedFont(FONT_OBLIQUE, str(folder / "DejaVuSans-Oblique.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_OBLIQUE,
                                   boldItalic=FONT_BOLD)
+
+
+@cache
+def _shared_styles() -> dict[str, ParagraphStyle]:
+    """:func:`styles`, made once per process (the pages' paragraphs share them: never
+    changed)."""
+    return styles()
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -102,7 +111,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped for reportlab's markup)."""
-    return Paragraph(html.escape(text, quote=False), style)
+    return CachedParagraph(html.escape(text, quote=False), style)
 
 
 def _words_fit(texts: list[str], style: ParagraphStyle, width: float) -> bool:
@@ -120,7 +129,7 @@ def _header_cell(text: str, style: ParagraphStyle, width: float) -> Paragraph:
         if "-" in word and pdfmetrics.stringWidth(word, style.fontName, style.fontSize) > width:
             word = word.replace("-", "-<br/>", 1)
         words.append(word)
-    return Paragraph(" ".join(words), style)
+    return CachedParagraph(" ".join(words), style)
 
 
 def _table(block: TableBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
@@ -173,7 +182,7 @@ def _figure(block: FigureBlock, st: dict[str, ParagraphStyle]) -> KeepTogether:
     vector = block.vector_image
     img: Any
     if vector is not None:
-        img = vector.drawing(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
+        img = vector.flowable(min(FIGURE_WIDTH / vector.width, FIGURE_HEIGHT / vector.height))
         img.hAlign = "CENTER"
     else:
         png = block.png
@@ -240,7 +249,7 @@ def render_pdf(doc: SummaryDocument, path: str | Path) -> Path:
         Output file (its folder must exist).
     """
     register_fonts()
-    st = styles()
+    st = _shared_styles()
     path = Path(path)
     story: list[Any] = [_p(doc.title, st["title"]), _p(doc.lead, st["lead"])]
     for sec in doc.sections:

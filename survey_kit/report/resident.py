@@ -76,13 +76,13 @@ from survey_kit.report.text import (
 def _respondents(data: AreaSummaryInput) -> list[tuple[str, int]]:
     if data.respondents:
         return [(key_text(r), int(c)) for r, c in data.respondents]
-    out = []
-    for rnd in data.round_keys:
-        n = pd.to_numeric(data.area_estimates.loc[
-            data.area_estimates[data.round_column].map(key_text) == rnd, "n"], errors="coerce")
-        if n.notna().any():
-            out.append((rnd, int(n.max())))
-    return out
+    est = data.area_estimates
+    counts: dict[str, list[float]] = {}
+    for rnd, n in zip(est[data.round_column].tolist(),
+                      pd.to_numeric(est["n"], errors="coerce").tolist(), strict=True):
+        if not pd.isna(n):
+            counts.setdefault(key_text(rnd), []).append(n)
+    return [(rnd, int(max(counts[rnd]))) for rnd in data.round_keys if rnd in counts]
 
 
 def _area_cell(data: AreaSummaryInput, v: VariableInfo, rnd: str) -> str:

@@ -133,15 +133,21 @@ def shown_figures(area_estimates: pd.DataFrame, small_area: pd.DataFrame | None,
     """
     models: dict[tuple[str, str], dict[str, object]] = {}
     if small_area is not None and not small_area.empty:
-        for rec in small_area.to_dict("records"):
-            models.setdefault((key_text(rec["variable"]), key_text(rec[round_column])),
-                              {str(k): v for k, v in rec.items()})
+        for rec in _records(small_area):
+            models.setdefault((key_text(rec["variable"]), key_text(rec[round_column])), rec)
     out: dict[tuple[str, str], ShownFigure] = {}
-    for rec in area_estimates.to_dict("records"):
+    for rec in _records(area_estimates):
         key = (key_text(rec["variable"]), key_text(rec[round_column]))
         if key not in out:
-            out[key] = choose({str(k): v for k, v in rec.items()}, models.get(key), rule)
+            out[key] = choose(rec, models.get(key), rule)
     return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows as dicts of Python values keyed by column text (as ``to_dict("records")``,
+    read as one array: faster on a page's small tables)."""
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object).tolist()]
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from survey_kit.report.cells import records
 from survey_kit.report.inputs import VariableInfo, key_text
 from survey_kit.report.shown import MISSING, SUPPRESSED, ShownFigure, is_direct
 from survey_kit.report.text import shown_difference
@@ -137,7 +138,7 @@ def _contrasts(frame: pd.DataFrame, what: str, problems: list[str]
     """Contrasts by (variable, group_a, group_b) texts, both ways round (sign turned)."""
     out: dict[tuple[str, str, str], _Contrast] = {}
     has_page = PAGE_LOW in frame.columns and PAGE_HIGH in frame.columns
-    for rec in frame.to_dict("records"):
+    for rec in records(frame):
         hidden = bool(rec.get("suppressed", False))
         diff = float(rec["difference"])
         low = float(rec[PAGE_LOW]) if has_page and not hidden else math.nan

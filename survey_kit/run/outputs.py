@@ -33,9 +33,8 @@ from survey_kit.report.escape import neutralise_frame, slug
 from survey_kit.report.resident import AreaSummaryInput, ComparisonGroup
 from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
-from survey_kit.run import manifest, render, site, tablesets, wording
-from survey_kit.run.analysis import CHANGE, GROUPS, UNIT
-from survey_kit.run.areas import AREA_CHANGE, AREA_VS_GROUP
+from survey_kit.run import manifest, page_inputs, render, site, tablesets, wording
+from survey_kit.run.analysis import CHANGE, GROUPS
 from survey_kit.run.background import Beside
 from survey_kit.run.folders import short_stem
 from survey_kit.run.progress import Progress, quiet
@@ -111,10 +110,12 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
     others = [g for g in cfg.groups if g != cfg.focus_group]
     jobs: list[render.LazyJob] = []
     used = {Path(site.INDEX_NAME).stem}
+    split = page_inputs.split_area_tables(tables, str(cfg.year), str(cfg.group), others,
+                                          rounds[-1])
     for area in sorted(set(con["area"].dropna().astype(str))):
         # built by the page workers, in parallel (render.LazyJob)
         data = functools.partial(_area_input, result, area, others, rounds, infos, created,
-                                 tables)
+                                 tables, split)
         stem = short_stem(slug(area, empty="omraade"))
         while stem in used:
             stem += "-x"
@@ -125,40 +126,31 @@ def _area_summaries(result: RunResult, out: Path, created: str, tables: Protecte
 
 
 def _area_input(result: RunResult, area: str, others: list[str], rounds: tuple[Any, ...],
-                infos: tuple[VariableInfo, ...], created: str, tables: ProtectedTables
-                ) -> AreaSummaryInput:
-    """One area's summary input: its rows of the protected area tables."""
+                infos: tuple[VariableInfo, ...], created: str, tables: ProtectedTables,
+                split: page_inputs.AreaTables | None = None) -> AreaSummaryInput:
+    """One area's summary input: its rows of the protected area tables (``split``: the
+    tables split by area once per run, :func:`~survey_kit.run.page_inputs.split_area_tables`;
+    made here when not given)."""
     cfg = result.config
     group, year = str(cfg.group), str(cfg.year)
-    est = tables.area_estimates
-    shown = est[est[UNIT].astype(str).isin([area, *others])]
-    rows = tables.area_contrasts[tables.area_contrasts["area"].astype(str) == area]
-    vs = rows[(rows["comparison"] == AREA_VS_GROUP) & (rows[year] == rounds[-1])]
-    change = rows[rows["comparison"] == AREA_CHANGE]
-    bookkeeping = ("family", "subgroup", "area", "comparison", "reference",
-                   "multiplicity_family")  # family_size: the page names its family
+    if split is None:
+        split = page_inputs.split_area_tables(tables, year, group, others, rounds[-1])
+    rows = split.frames(area)
     groups = tuple(ComparisonGroup(g, cfg.label(group, g), cfg.phrase(g)) for g in others)
     return AreaSummaryInput(
         area_name=cfg.label(cfg.area or "", area),
         survey_name=cfg.text("survey_name", AreaSummaryInput.survey_name),
         topic=cfg.text("topic", AreaSummaryInput.topic),
         population=cfg.text("population", AreaSummaryInput.population),
-        area_estimates=shown[shown[UNIT].astype(str) == area].drop(columns=[UNIT]),
-        comparison_estimates=shown[shown[UNIT].astype(str) != area].rename(
-            columns={UNIT: group}),
-        comparisons=_drop(vs, (*bookkeeping, UNIT)), changes=_drop(change, bookkeeping),
+        area_estimates=rows.area_estimates, comparison_estimates=rows.comparison_estimates,
+        comparisons=rows.comparisons, changes=rows.changes,
         variables=infos, area_id=area, comparison_groups=groups, rounds=rounds,
         round_column=year, group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created=created,
         weighted=wording.weighted(result), clustered=wording.clustered(result),
-        small_area=wording.area_small_area(tables.small_area, year, area,
-                                           shown[shown[UNIT].astype(str) == area]),
+        small_area=rows.small_area,
         rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
-
-
-def _drop(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in columns if c in frame.columns])
 
 
 def _youth_summary(result: RunResult, out: Path, created: str, tables: ProtectedTables

@@ -1,12 +1,12 @@
 """Rendering the area summaries, on every core where the platform can fork, with progress.
 
-The PDF fonts (which also measure the charts' text) are set up once in the run's process before
-the workers start, so every worker begins warm (:func:`warm_up`); the workers inherit the
-pages' inputs when they fork (nothing is pickled but a page's number), their garbage
-collector leaves the inherited objects alone (``gc.freeze``), and they take one page at a
-time, so both cores stay busy to the last page.  Each finished page sends a
-:class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"`` to the run's progress
-callback.
+The PDF fonts (which also measure the charts' text) and the compiled page template are set up
+once in the run's process before the workers start, so every worker begins warm
+(:func:`warm_up`); the workers inherit the pages' inputs when they fork (nothing is pickled
+but a page's number), their garbage collector leaves the inherited objects alone
+(``gc.freeze``), and they take one page at a time, so both cores stay busy to the last page.
+Each finished page sends a :class:`~survey_kit.run.progress.Count` ``"områder skrevet 12/66"``
+to the run's progress callback.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from survey_kit.report.chart_scene import text_width
+from survey_kit.report.document import compile_templates
 from survey_kit.report.pdf import register_fonts, write_document
 from survey_kit.report.resident import AreaSummaryInput, build_area_document
 from survey_kit.run.background import workers_for
@@ -56,9 +57,11 @@ def render_page(job: LazyJob, index: str | None = None) -> AreaSummaryInput:
 
 
 def warm_up() -> None:
-    """Load once what every page needs: the PDF fonts (which also measure the charts' text)."""
+    """Load once what every page needs: the PDF fonts (which also measure the charts' text)
+    and the compiled page template."""
     register_fonts()
     text_width("Æøå 0,5", 11.0, bold=True)
+    compile_templates()
 
 
 def _start_worker(jobs: Sequence[tuple[LazyJob, str | None]]) -> None:

@@ -1,9 +1,12 @@
 """The SVG and the PDF drawing of the page charts: valid, accessible, deterministic SVG with one
 marker per mark of each series (as many as the alt text states), and a drawing of the same
-shapes; the area PDF holds vectors, no images."""
+shapes, which the PDF's flowable draws byte for byte as reportlab draws it; the area PDF holds
+vectors, no images."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -11,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from demo_pages import demo_pages
+from reportlab import rl_config
 from reportlab.graphics.shapes import Circle, Group, Polygon, String
+from reportlab.pdfgen.canvas import Canvas
 
 from survey_kit.report.chart_render import FONT_STACK, vector_chart
 from survey_kit.report.chart_scene import WHITE, Marker, Text
@@ -85,6 +90,34 @@ def test_drawing_has_the_scenes_shapes_at_scale(charts: list[PageChart]) -> None
         assert sum(isinstance(s, Polygon) for s in shapes) >= len(markers) - round_ones
         strings = [s.text for s in shapes if isinstance(s, String)]
         assert strings == [t.text for t in image.scene.items if isinstance(t, Text)]
+
+
+def _pdf(draw: object) -> bytes:
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    for x, y in ((20.0, 30.0), (5.5, 400.25)):  # two charts on a page, centred in 60 pt
+        draw.drawOn(canvas, x, y, _sW=60.0)  # type: ignore[attr-defined]
+    canvas.showPage()
+    return canvas.getpdfdata()
+
+
+@pytest.mark.parametrize("invariant", [0, 1])
+def test_flowable_writes_the_bytes_reportlab_writes_for_the_drawing(
+        charts: list[PageChart], invariant: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rl_config, "invariant", invariant)  # sorted state keys, or not
+    diff = next(c for c in charts if c.kind == "differences")
+    lo, hi = diff.limits  # an interval beyond both ends of the axis: two arrows
+    wide = dataclasses.replace(diff, marks=(dataclasses.replace(
+        diff.marks[0], low=lo - 5, high=hi + 5), *diff.marks[1:]))
+    kinds: Counter[str] = Counter()
+    for chart in [*charts, wide]:
+        image = vector_chart(chart)
+        kinds.update(type(i).__name__ for i in image.scene.items)
+        for scale in (1.0, 0.73):
+            drawing, flowable = image.drawing(scale), image.flowable(scale)
+            drawing.hAlign = flowable.hAlign = "CENTER"
+            assert flowable.wrap(500, 800) == drawing.wrap(500, 800)
+            assert _pdf(flowable) == _pdf(drawing)
+    assert set(kinds) == {"Line", "PolyLine", "Marker", "Arrow", "Text"}
 
 
 def test_area_pdf_draws_its_charts_as_vectors(tmp_path: Path) -> None:

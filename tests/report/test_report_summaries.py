@@ -110,6 +110,21 @@ def test_area_input_refuses_unsuppressed_or_identifying_tables() -> None:
         dataclasses.replace(data, area_estimates=data.area_estimates.assign(fritekst="hej"))
 
 
+def test_area_input_refuses_flags_not_true_false_and_estimates_outside_0_1() -> None:
+    data = make_area_input()
+    est = data.area_estimates
+    as_objects = est.assign(suppressed=est["suppressed"].astype(object))  # True/False: fine
+    assert dataclasses.replace(data, area_estimates=as_objects).area_estimates.shape == est.shape
+    with pytest.raises(ReportInputError, match="True/False only"):
+        dataclasses.replace(data, area_estimates=est.assign(
+            suppressed=est["suppressed"].map({True: "ja", False: "nej"})))
+    for bad in (1.3, -0.2):
+        wrong = est.assign(estimate=est["estimate"].where(est.index != est.index[2], bad))
+        row = est.index[2]
+        with pytest.raises(ReportInputError, match=rf"must lie in \[0, 1\].*rows \[{row}\]"):
+            dataclasses.replace(data, area_estimates=wrong)
+
+
 def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", path.read_bytes()))
 
