@@ -82,7 +82,8 @@ def domain_sums(
     ``cells`` are the calibration bases of the design (``(codes, n_cells, e)``, from
     :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
     ``e * w * y`` over cells x domains give what calibration explains of the influence values.
-    ``columns`` caches each variable as (values with 0 for missing, present mask).
+    ``columns`` caches each variable as (values with 0 for missing, in float32 when exact;
+    present mask).
     ``passes`` caches each variable's PSU x domain sums for these ``domain`` codes, weights
     and cells (the caller keys it by them): a variable estimated again in the same domains
     (a proportion after the mean, a comparison after the table) costs no pass over the
@@ -111,7 +112,7 @@ def domain_sums(
         if name not in cache:
             y = numeric_column(data, name)
             valid = ~np.isnan(y)
-            cache[name] = (np.where(valid, y, 0.0), valid)
+            cache[name] = (_narrow(np.where(valid, y, 0.0)), valid)
         y0, valid = cache[name]
         # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
         np.multiply(weights, valid, out=w)
@@ -131,6 +132,19 @@ def domain_sums(
 
 
 _PASSES = ("W", "S", "S2", "W2", "n")
+
+
+def _narrow(y0: np.ndarray) -> np.ndarray:
+    """A cached column in float32 when that holds every value exactly (a 0/1 indicator: half
+    the memory); numpy multiplies it with float64 in float64, so every sum is the same.
+
+    Examples
+    --------
+    >>> _narrow(np.array([0.0, 1.0, 0.0])).dtype, _narrow(np.array([0.1, 1.0])).dtype
+    (dtype('float32'), dtype('float64'))
+    """
+    narrow = y0.astype(np.float32)
+    return narrow if np.array_equal(narrow, y0) else y0
 
 COMPACT_CELLS = 2**18
 """Above this many variable x PSU x domain cells (2 MB an accumulator), :func:`domain_sums`
