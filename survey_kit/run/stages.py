@@ -217,6 +217,7 @@ def validate(q: Questionnaire, raw: pd.DataFrame, cfg: RunConfig, log: RunLog
     log.warnings.extend(report.notes)
     log.step("validate", len(raw), len(report.valid), rejected_rows=len(report.rejected_rows),
              problems=len(report.rejects), blanked_cells=report.blanked_cells)
+    release_unused()  # each step's freed arrays (see survey_kit.io.compact.release_unused)
     return report
 
 
@@ -263,6 +264,7 @@ def score(q: Questionnaire, valid: pd.DataFrame, log: RunLog) -> pd.DataFrame:
     scored = score_data(q, valid, indicator_dtype=np.float32)
     log.step("score", len(valid), len(scored),
              index_missing=int(scored["index"].isna().sum()))
+    release_unused()
     return scored
 
 
@@ -294,6 +296,7 @@ def weight(cfg: RunConfig, scored: pd.DataFrame, margins: pd.DataFrame | None,
         log.step("weight", len(scored), len(scored), method=report.method,
                  converged=bool(report.converged), iterations=int(report.iterations),
                  kish_deff=float(report.kish_deff), effective_n=float(report.effective_n))
+    release_unused()
     return design
 
 
