@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 #: Column of the cells frame holding the by-group code (same name as in targets.py).
 GROUP = "__by_group_code__"
@@ -112,17 +111,17 @@ def build_numeric(data: pd.DataFrame, targets: pd.DataFrame, by: Sequence[str],
     return NumericMargins(X, totals, cells, names), problems
 
 
-def empty_model(n: int) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, np.ndarray, list[str]]:
+def empty_model(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """A calibration model without columns (only numeric totals follow): one cell."""
-    return (np.zeros((1, 0)), np.zeros(n, dtype=np.int64), sp.csr_matrix((n, 0)),
-            np.zeros(0), [])
+    return np.zeros((1, 0)), np.zeros(n, dtype=np.int64), np.zeros(0), []
 
 
 def add_numeric(
-    numeric: NumericMargins, Xc: np.ndarray, inverse: np.ndarray, X: sp.csr_matrix,
-    totals: np.ndarray, names: list[str],
-) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, np.ndarray, list[str]]:
-    """Append the numeric columns to a categorical calibration model.
+    numeric: NumericMargins, Xc: np.ndarray, inverse: np.ndarray, totals: np.ndarray,
+    names: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Append the numeric columns to a categorical calibration model (its rows by cell
+    ``Xc``; a respondent's row is ``Xc[inverse]``).
 
     The cells are refined so that rows of one cell share the categorical cell and the
     numeric values (calibration is computed once per cell; exact).
@@ -131,7 +130,7 @@ def add_numeric(
     --------
     >>> num = NumericMargins(np.array([[1.0], [2.0], [1.0]]), np.array([9.0]),
     ...                      pd.DataFrame(), ["x"])
-    >>> Xc, inv, X, tot, nm = add_numeric(num, *empty_model(3))
+    >>> Xc, inv, tot, nm = add_numeric(num, *empty_model(3))
     >>> Xc.tolist(), inv.tolist(), tot.tolist()
     ([[1.0], [2.0]], [0, 1, 0], [9.0])
     """
@@ -139,8 +138,7 @@ def add_numeric(
     _, first, cell = np.unique(key, axis=0, return_index=True, return_inverse=True)
     cell = cell.ravel()
     Xc_new = np.hstack([Xc[inverse[first]], numeric.X[first]])
-    X_new = sp.csr_matrix(sp.hstack([X, sp.csr_matrix(numeric.X)]))
-    return (Xc_new, cell.astype(np.int64), X_new, np.concatenate([totals, numeric.totals]),
+    return (Xc_new, cell.astype(np.int64), np.concatenate([totals, numeric.totals]),
             [*names, *numeric.names])
 
 

@@ -123,6 +123,27 @@ class Design:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Design is immutable: rake(), trim() and subset() return a new one")
 
+    def drop_caches(self) -> None:
+        """Forget what estimation cached on this design: each variable's values, the domain
+        codes, the PSU x domain sums, the estimates and the variance engine's calibration
+        bases (about 200 MB for a national run).  Whatever is asked for again is computed
+        again, the same numbers; a run drops them once its tables are computed, before it
+        writes (the writers read only the data and the weights).
+
+        Examples
+        --------
+        >>> import survey_kit as sk
+        >>> d = pd.DataFrame({"w": [1.0, 2.0, 1.0], "y": [1.0, 0.0, 1.0], "g": list("aab")})
+        >>> des = sk.Design(d, weight="w")
+        >>> before = des.mean("y", by="g").to_frame()
+        >>> des.drop_caches()
+        >>> des.mean("y", by="g").to_frame().equals(before)
+        True
+        """
+        for cache in (self._by_cache, self._column_cache, self._value_cache, self._est_cache,
+                      self._sums_cache, self._engine._cache):
+            cache.clear()
+
     def _replace(self, **changes: Any) -> Design:
         new = object.__new__(Design)
         parts = {"data": self._data, "weights": self._weights, "engine": self._engine,

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from survey_kit.design.auxiliaries import achieved as numeric_achieved
 from survey_kit.design.auxiliaries import add_numeric, empty_model
@@ -124,11 +123,12 @@ def _columns(margins: Margins) -> list[np.ndarray]:
 
 
 def _model_matrices(margins: Margins, columns: list[np.ndarray]
-                    ) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, np.ndarray, list[str]]:
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The model matrix by calibration cell (its rows ``Xc``; a respondent's row is
+    ``Xc[inverse]``), the totals and the names of its columns."""
     inverse, cells = joint_cells(margins.codes)
     q = 1 + max(int(c.max()) for c in columns)
     Xc = np.zeros((len(cells), q))
-    rows, cols = [], []
     totals = np.zeros(q)
     names = [""] * q
     labels = margins.cell_labels()
@@ -136,16 +136,11 @@ def _model_matrices(margins: Margins, columns: list[np.ndarray]
         code = cells[:, j]
         col = np.where(code >= 0, colmap[np.maximum(code, 0)], -1)
         Xc[np.flatnonzero(col >= 0), col[col >= 0]] = 1.0
-        row_col = col[inverse]
-        rows.append(np.flatnonzero(row_col >= 0))
-        cols.append(row_col[row_col >= 0])
         kept = np.flatnonzero(colmap >= 0)
         totals[colmap[kept]] = margins.totals[j][kept]
         for k in kept:
             names[colmap[k]] = labels[j][k]
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    X = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(inverse), q))
-    return Xc, inverse, X, totals, names
+    return Xc, inverse, totals, names
 
 
 def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataFrame,
@@ -171,19 +166,18 @@ def calibrate_weights(data: pd.DataFrame, weights: np.ndarray, targets: pd.DataF
     base = np.asarray(weights, dtype=float)
     margins = build_margins(data, base, targets, by, numeric=True)
     if margins.codes:
-        Xc, inverse, X, totals, names = _model_matrices(margins, _columns(margins))
+        Xc, inverse, totals, names = _model_matrices(margins, _columns(margins))
     else:
-        Xc, inverse, X, totals, names = empty_model(len(base))
+        Xc, inverse, totals, names = empty_model(len(base))
     if margins.numeric is not None:  # totals of numeric columns (empty level)
-        Xc, inverse, X, totals, names = add_numeric(margins.numeric, Xc, inverse, X, totals,
-                                                    names)
+        Xc, inverse, totals, names = add_numeric(margins.numeric, Xc, inverse, totals, names)
     W = np.bincount(inverse, weights=base, minlength=Xc.shape[0])
     res = calibrate_cells(Xc, W, totals, calfun=calfun,
                           bounds=limits if limits is not None else (-np.inf, np.inf),
                           max_iter=max_iter, tol=tol, names=names)
     g = res.g[inverse]
     new = base * g
-    history = GregHistory(X, base, g)
+    history = GregHistory.from_cells(Xc, inverse, base, g)  # the model matrix is Xc[inverse]
     table = pd.concat([_margin_table(margins, new) if margins.codes else None,
                        None if margins.numeric is None else numeric_achieved(margins.numeric, new)],
                       ignore_index=True)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import EstimationError
+from survey_kit.io.compact import is_compact_text
 
 
 def as_list(names: str | Sequence[str] | None) -> list[str]:
@@ -60,6 +61,9 @@ def factorise(
 
     Each column is factorised once (``column_cache`` keeps the codes); a set of columns is
     then combined arithmetically, which orders domains as ``groupby(by, sort=True)`` does.
+    The keys have the dtype of their column (a categorical or boolean column's), except that
+    a text column stored as a categorical by :func:`survey_kit.io.compact.compact_text` gives
+    text keys, as the text column did.
     """
     if not by:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=range(1))
@@ -101,8 +105,11 @@ def factorise(
         rest = rest // max(len(levels), 1)
     frame = pd.DataFrame({name: np.asarray(keys[name]) for name in by})
     for name in by:
-        if isinstance(data[name].dtype, pd.CategoricalDtype) or data[name].dtype == bool:
-            frame[name] = frame[name].astype(data[name].dtype)
+        dtype = data[name].dtype
+        # a text column stored compactly (survey_kit.io.compact) keeps text keys
+        if data[name].dtype == bool or (isinstance(dtype, pd.CategoricalDtype)
+                                        and not is_compact_text(dtype)):
+            frame[name] = frame[name].astype(dtype)
     return codes.astype(np.int64), frame
 
 

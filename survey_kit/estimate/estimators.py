@@ -79,10 +79,13 @@ def domain_sums(
     influence values ``w_i (y_i - mean_d) / W_d`` of a domain mean) follows from these
     small ``(P, D)`` arrays without another pass over the respondents.  Rows outside every
     domain, and rows where the variable is missing, fall into an extra bin that is dropped.
+    With many PSU x domain bins (areas x rounds: a PSU lies in one area) only the bins that
+    hold respondents are accumulated (:class:`_Bins`); every sum is the same number.
     ``cells`` are the calibration bases of the design (``(codes, n_cells, e)``, from
     :meth:`VarianceEngine.cell_accumulators`): for each, the sums of ``e * w`` and
     ``e * w * y`` over cells x domains give what calibration explains of the influence values.
-    ``columns`` caches each variable as (values with 0 for missing, present mask).
+    ``columns`` caches each variable as (values with 0 for missing, in float32 when exact;
+    present mask).
     ``passes`` caches each variable's PSU x domain sums for these ``domain`` codes, weights
     and cells (the caller keys it by them): a variable estimated again in the same domains
     (a proportion after the mean, a comparison after the table) costs no pass over the
@@ -93,57 +96,159 @@ def domain_sums(
     """
     check_columns(data, variables, "variable")
     V, D, P = len(variables), n_domains, n_psu
-    PD = P * D
-    fine_domain = fine.domain(domain) if fine is not None and fine.applies(weights, cells) else None
     outside = domain < 0
-    key, cell_keys = np.zeros(0, dtype=np.int64), []  # over the rows only: not for fine cells
+    fine_domain = fine.domain(domain) if fine is not None and fine.applies(weights, cells) else None
     if fine_domain is None:
-        key = _bin_keys(psu, D, domain, outside, PD)
+        bins = _Bins.of(psu, P, domain, D, outside, V)
         cell_keys = [_bin_keys(codes, D, domain, outside | (codes < 0), C * D)
                      for codes, C, _ in cells]
-    acc = {k: np.zeros((V, P, D)) for k in ("W", "S", "S2", "W2", "n")}
+    else:  # over the fine cells: no keys over the rows
+        assert fine is not None
+        bins = _Bins.of_fine(fine.psu_bins(fine_domain, D), P, D, V)
+        cell_keys = []
+    acc = {k: np.zeros((V, bins.size)) for k in _PASSES}
     cell_acc = [(np.zeros((V, C, D)), np.zeros((V, C, D))) for _, C, _ in cells]
     cache = {} if columns is None else columns
     done = {} if passes is None else passes
 
-    def sums(keys: np.ndarray, vals: np.ndarray, bins: int, shape: tuple[int, int]
-             ) -> np.ndarray:
-        return np.bincount(keys, weights=vals, minlength=bins + 1)[:bins].reshape(shape)
+    def sums(keys: np.ndarray, vals: np.ndarray, size: int) -> np.ndarray:
+        return np.bincount(keys, weights=vals, minlength=size + 1)[:size]
 
     # work buffers reused for every variable (fresh arrays cost page faults at this size)
     w, wy, tmp = (np.empty(weights.shape[0]) for _ in range(3))
     positive = weights > 0
     for v, name in enumerate(variables):
-        if name in done:
-            _restore(done[name], v, acc, cell_acc)
+        if name in done and _restore(done[name], v, bins, acc, cell_acc):
             continue
         if name not in cache:
             y = numeric_column(data, name)
             valid = ~np.isnan(y)
-            cache[name] = (np.where(valid, y, 0.0), valid)
+            cache[name] = (_narrow(np.where(valid, y, 0.0)), valid)
         y0, valid = cache[name]
         if fine is not None and fine_domain is not None:  # from the fine cells, not the rows
-            _restore(fine.fold(name, y0, valid, fine_domain, D), v, acc, cell_acc)
+            _restore((bins.layout, *bins.take(fine.fold(name, y0, valid, fine_domain, D))),
+                     v, bins, acc, cell_acc)
             continue
         # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
         np.multiply(weights, valid, out=w)
         np.multiply(w, y0, out=wy)
-        acc["W"][v] = sums(key, w, PD, (P, D))
-        acc["S"][v] = sums(key, wy, PD, (P, D))
-        acc["S2"][v] = sums(key, np.multiply(wy, y0, out=tmp), PD, (P, D))
-        acc["W2"][v] = sums(key, np.multiply(w, w, out=tmp), PD, (P, D))
-        acc["n"][v] = sums(key, np.logical_and(positive, valid, out=tmp), PD, (P, D))
+        acc["W"][v] = sums(bins.key, w, bins.size)
+        acc["S"][v] = sums(bins.key, wy, bins.size)
+        acc["S2"][v] = sums(bins.key, np.multiply(wy, y0, out=tmp), bins.size)
+        acc["W2"][v] = sums(bins.key, np.multiply(w, w, out=tmp), bins.size)
+        acc["n"][v] = sums(bins.key, np.logical_and(positive, valid, out=tmp), bins.size)
         for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
-            cw[v] = sums(ckey, np.multiply(e, w, out=tmp), C * D, (C, D))
-            cwy[v] = sums(ckey, np.multiply(tmp, y0, out=tmp), C * D, (C, D))
+            cw[v] = sums(ckey, np.multiply(e, w, out=tmp), C * D).reshape(C, D)
+            cwy[v] = sums(ckey, np.multiply(tmp, y0, out=tmp), C * D).reshape(C, D)
         if passes is not None:
-            done[name] = (*(acc[k][v].copy() for k in _PASSES),
+            done[name] = (bins.layout, *(acc[k][v].copy() for k in _PASSES),
                           *(a[v].copy() for pair in cell_acc for a in pair))
-    W, S = acc["W"].sum(axis=1), acc["S"].sum(axis=1)
+    return _finish(acc, cell_acc, bins)
+
+
+_PASSES = ("W", "S", "S2", "W2", "n")
+
+
+def _narrow(y0: np.ndarray) -> np.ndarray:
+    """A cached column in float32 when that holds every value exactly (a 0/1 indicator: half
+    the memory); numpy multiplies it with float64 in float64, so every sum is the same.
+
+    Examples
+    --------
+    >>> _narrow(np.array([0.0, 1.0, 0.0])).dtype, _narrow(np.array([0.1, 1.0])).dtype
+    (dtype('float32'), dtype('float64'))
+    """
+    narrow = y0.astype(np.float32)
+    return narrow if np.array_equal(narrow, y0) else y0
+
+COMPACT_CELLS = 2**18
+"""Above this many variable x PSU x domain cells (2 MB an accumulator), :func:`domain_sums`
+accumulates only the PSU x domain bins that hold respondents."""
+
+
+@dataclass(frozen=True)
+class _Bins:
+    """The PSU x domain bins of one :func:`domain_sums` call.
+
+    ``key`` is each row's bin (``size`` for a row outside every domain, dropped).  With
+    ``where`` None the bins are the dense ``P x D`` grid in order; else only the ``size``
+    bins that hold respondents are kept, ``where`` giving their places in that grid.  A
+    bin's sum is the same number either way (the same rows, added in the same order), and
+    a bin without respondents holds 0 in the grid.
+    """
+
+    key: np.ndarray
+    size: int
+    where: np.ndarray | None
+    P: int
+    D: int
+
+    @classmethod
+    def of(cls, psu: np.ndarray, P: int, domain: np.ndarray, D: int, outside: np.ndarray,
+           V: int) -> _Bins:
+        """The bins of rows in ``psu`` x ``domain``; compact when ``V * P * D`` exceeds
+        :data:`COMPACT_CELLS`."""
+        PD = P * D
+        key = _bin_keys(psu, D, domain, outside, PD)
+        if V * PD <= COMPACT_CELLS:
+            return cls(key, PD, None, P, D)
+        where = np.flatnonzero(np.bincount(key, minlength=PD + 1)[:PD])
+        remap = np.full(PD + 1, where.shape[0], dtype=np.int64)
+        remap[where] = np.arange(where.shape[0])
+        return cls(remap[key], int(where.shape[0]), where, P, D)
+
+    @classmethod
+    def of_fine(cls, occupied: np.ndarray, P: int, D: int, V: int) -> _Bins:
+        """The bins of a sum over fine cells (no row keys): ``occupied`` holds the bin of
+        each fine cell inside a domain (:meth:`FineSums.psu_bins`); compact as :meth:`of`."""
+        PD = P * D
+        empty = np.zeros(0, dtype=np.int64)
+        if V * PD <= COMPACT_CELLS:
+            return cls(empty, PD, None, P, D)
+        where = np.unique(occupied)
+        return cls(empty, int(where.shape[0]), where, P, D)
+
+    def take(self, sums: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        """Sums in the dense ``(P, D)`` grid (the first five; the calibration bases' sums
+        after them stay as they are) as this layout keeps them."""
+        grid = [a.ravel() if self.where is None else a.ravel()[self.where] for a in sums[:5]]
+        return (*grid, *sums[5:])
+
+    @property
+    def layout(self) -> np.ndarray:
+        """What a cached pass must have been accumulated over (see :func:`_restore`)."""
+        return np.arange(0) if self.where is None else self.where
+
+    def grid(self, sums: np.ndarray) -> np.ndarray:
+        """One variable's bin sums as the dense ``(P, D)`` grid."""
+        if self.where is None:
+            return sums.reshape(self.P, self.D)
+        out = np.zeros(self.P * self.D)
+        out[self.where] = sums
+        return out.reshape(self.P, self.D)
+
+
+def _finish(acc: dict[str, np.ndarray], cell_acc: list[tuple[np.ndarray, np.ndarray]],
+            bins: _Bins) -> DomainSums:
+    """Domain totals, means and PSU totals of the influence values from the bin sums, one
+    variable's ``(P, D)`` grid at a time (the same numbers as on all variables at once)."""
+    V, P, D = acc["W"].shape[0], bins.P, bins.D
+    totals = {k: np.empty((V, D)) for k in _PASSES}
+    n_psu = np.empty((V, D), dtype=np.int64)
+    for v in range(V):
+        for k in _PASSES:
+            totals[k][v] = bins.grid(acc[k][v]).sum(axis=0)
+        n_psu[v] = (bins.grid(acc["n"][v]) > 0).sum(axis=0)
+    W, S = totals["W"], totals["S"]
     mean = _ratio(S, W)
     mu = np.nan_to_num(mean)
-    ss = np.maximum(acc["S2"].sum(axis=1) - S * mu, 0.0)
+    ss = np.maximum(totals["S2"] - S * mu, 0.0)
     inv = np.divide(1.0, W, out=np.zeros_like(W), where=W > 0)
+    mean_totals, total_totals = np.empty((P, V * D)), np.empty((P, V * D))
+    for v in range(V):
+        sum_w, sum_wy = bins.grid(acc["W"][v]), bins.grid(acc["S"][v])
+        mean_totals[:, v * D:(v + 1) * D] = (sum_wy - mu[v] * sum_w) * inv[v]
+        total_totals[:, v * D:(v + 1) * D] = sum_wy
 
     def mean_influence(sum_w: np.ndarray, sum_wy: np.ndarray) -> np.ndarray:
         out = (sum_wy - mu[:, None, :] * sum_w) * inv[:, None, :]
@@ -153,14 +258,10 @@ def domain_sums(
         return sum_wy.transpose(1, 0, 2).reshape(sum_wy.shape[1], V * D)
 
     return DomainSums(
-        W, S, acc["n"].sum(axis=1), (acc["n"] > 0).sum(axis=1), acc["W2"].sum(axis=1), mean, ss,
-        mean_influence(acc["W"], acc["S"]), flat(acc["S"]),
+        W, S, totals["n"], n_psu, totals["W2"], mean, ss, mean_totals, total_totals,
         tuple(mean_influence(cw, cwy) for cw, cwy in cell_acc),
         tuple(flat(cwy) for _, cwy in cell_acc),
     )
-
-
-_PASSES = ("W", "S", "S2", "W2", "n")
 
 
 def _bin_keys(unit: np.ndarray, D: int, domain: np.ndarray, outside: np.ndarray,
@@ -174,14 +275,20 @@ def _bin_keys(unit: np.ndarray, D: int, domain: np.ndarray, outside: np.ndarray,
     return key
 
 
-def _restore(saved: tuple[np.ndarray, ...], v: int, acc: dict[str, np.ndarray],
-             cell_acc: list[tuple[np.ndarray, np.ndarray]]) -> None:
-    """Put one variable's cached sums (see ``passes`` of :func:`domain_sums`) in row ``v``."""
-    for k, values in zip(_PASSES, saved, strict=False):
+def _restore(saved: tuple[np.ndarray, ...], v: int, bins: _Bins, acc: dict[str, np.ndarray],
+             cell_acc: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Put one variable's cached sums (see ``passes`` of :func:`domain_sums`) in row ``v``;
+    False (nothing restored) when they were accumulated over other bins."""
+    layout, *rest = saved
+    if layout.shape != bins.layout.shape or not np.array_equal(layout, bins.layout) \
+            or rest[0].shape[0] != bins.size:
+        return False
+    for k, values in zip(_PASSES, rest, strict=False):
         acc[k][v] = values
-    cells = saved[len(_PASSES):]
+    cells = rest[len(_PASSES):]
     for j, (cw, cwy) in enumerate(cell_acc):
         cw[v], cwy[v] = cells[2 * j], cells[2 * j + 1]
+    return True
 
 
 def influence_values(

@@ -155,6 +155,13 @@ class FineSums:
         counts = np.bincount(psu[rows] * n_domains + domain[rows], minlength=P * n_domains)
         return counts.reshape(P, n_domains) > 0
 
+    def psu_bins(self, domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """The PSU x domain bin (``psu * D + domain``) of each fine cell inside a domain:
+        the bins that hold respondents; ``domain`` from :meth:`domain`."""
+        psu, _ = self._units[0]
+        inside = domain >= 0
+        return psu[inside] * n_domains + domain[inside]
+
     def fold(self, name: str, y0: np.ndarray, valid: np.ndarray, domain: np.ndarray,
              n_domains: int) -> tuple[np.ndarray, ...]:
         """The PSU x domain sums of variable ``name`` (``y0``: values with 0 for missing,

@@ -69,16 +69,45 @@ class GregHistory:
     ----------
     X
         The ``(n, q)`` calibration model matrix (dense or scipy sparse); rows that were
-        not calibrated are zero.
+        not calibrated are zero.  None when ``cells`` give it.
     old_weights
         The weights before calibration.
     g
         The adjustment factors ``new / old`` (1 for rows that were not calibrated).
+    cells
+        The model matrix through its distinct rows instead of ``X`` (see
+        :meth:`from_cells`): the cell of every row and the ``(C, q)`` rows of the cells.
     """
 
-    X: np.ndarray | sp.spmatrix | sp.sparray
+    X: np.ndarray | sp.spmatrix | sp.sparray | None
     old_weights: np.ndarray
     g: np.ndarray
+    cells: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_cells(cls, cell_rows: np.ndarray, cell: np.ndarray, old_weights: np.ndarray,
+                   g: np.ndarray) -> GregHistory:
+        """The record of a calibration whose model matrix is ``cell_rows[cell]`` (a row per
+        calibration cell, the cell of each respondent), kept through its distinct rows, in
+        the order the variance engine finds them in the matrix (:func:`_cells_of`): a code
+        per respondent instead of a national file's 40 MB sparse matrix.  With more than
+        :data:`MAX_CELLS` distinct rows, the sparse matrix.
+
+        Examples
+        --------
+        >>> h = GregHistory.from_cells(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]),
+        ...                            np.array([1, 0, 2, 1]), np.ones(4), np.ones(4))
+        >>> h.X is None, h.cells[0].tolist(), h.cells[1].tolist()
+        (True, [0, 1, 1, 0], [[0.0, 1.0], [1.0, 0.0]])
+        """
+        rows = cell_rows + 0.0  # -0.0 as 0.0, as a sparse matrix stores it
+        _, merged = np.unique(rows, axis=0, return_inverse=True)  # identical rows: one
+        codes, _ = pd.factorize(merged.ravel()[cell])  # in order of first appearance
+        if codes.shape[0] and codes.max() + 1 > MAX_CELLS:
+            return cls(sp.csr_matrix(cell_rows)[cell], old_weights, g)
+        first = np.full(int(codes.max()) + 1 if codes.shape[0] else 0, -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(codes.shape[0])[::-1]
+        return cls(None, old_weights, g, (codes.astype(np.int64), rows[cell[first]]))
 
 
 #: A calibration matrix whose rows take at most this many distinct values is handled
@@ -256,16 +285,17 @@ def _bases_from_history(
             for _ in range(RAKING_VARIANCE_SWEEPS):
                 schedule.extend(range(first, len(bases)))
         else:
-            matrix = sp.csr_matrix(step.X, dtype=float)
+            matrix = None if step.cells is not None else sp.csr_matrix(step.X, dtype=float)
             old = np.asarray(step.old_weights, dtype=float)
             g = np.asarray(step.g, dtype=float)
             e = 1.0 / np.where(g != 0, g, 1.0)
-            found = _cells_of(matrix)
+            found = step.cells if matrix is None else _cells_of(matrix)
             if found is None:
+                assert matrix is not None  # _cells_of found no cells in it
                 bases.append(_Basis(None, 0, None, matrix, matrix.shape[1], g * old, old, e))
             else:
                 codes, cells = found
-                bases.append(_Basis(codes, cells.shape[0], cells, None, matrix.shape[1],
+                bases.append(_Basis(codes, cells.shape[0], cells, None, cells.shape[1],
                                     g * old, old, e))
             schedule.append(len(bases) - 1)
     return bases, schedule

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import DataValidationError
-from survey_kit.respondents.scoring import item_score_columns
+from survey_kit.respondents.scoring import item_score_matrix
 from survey_kit.spec.model import Dimension, Questionnaire
 
 Weights: TypeAlias = str | pd.Series | np.ndarray | Sequence[float] | None
@@ -101,46 +101,55 @@ def reliability_table(questionnaire: Questionnaire, data: pd.DataFrame,
     >>> list(table.columns), table["dimension"].nunique()
     (['dimension', 'n', 'alpha', 'item', 'item_rest_r'], 6)
     """
-    parts = []
-    for dim in questionnaire.dimensions:
-        matrix, w, names = _complete_rows(data, dim, weights)  # once per dimension
-        cov = _covariance(matrix, w, names)
-        r = _item_rest(cov, names)
-        parts.append(pd.DataFrame({
-            "dimension": dim.id, "n": matrix.shape[0], "alpha": _alpha(cov),
-            "item": r.index.to_numpy(), "item_rest_r": r.to_numpy(),
-        }))
+    parts = [_dimension_rows(data, dim, weights) for dim in questionnaire.dimensions]
     return pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
 
 
+def _dimension_rows(data: pd.DataFrame, dim: Dimension, weights: Weights) -> pd.DataFrame:
+    """The rows of :func:`reliability_table` for one dimension (its item scores are freed
+    before the next dimension's are read)."""
+    matrix, w, names = _complete_rows(data, dim, weights)  # once per dimension
+    cov = _covariance(matrix, w, names)
+    r = _item_rest(cov, names)
+    return pd.DataFrame({
+        "dimension": dim.id, "n": matrix.shape[0], "alpha": _alpha(cov),
+        "item": r.index.to_numpy(), "item_rest_r": r.to_numpy(),
+    })
+
+
 def _covariance(matrix: np.ndarray, w: np.ndarray, names: list[str]) -> np.ndarray:
-    """Weighted covariance (divisor: sum of weights) of the complete rows."""
+    """Weighted covariance (divisor: sum of weights) of the complete rows.  ``matrix`` is
+    :func:`_complete_rows`' own array and is centred in place (the same numbers as a
+    centred copy, without a third array of a national file's size)."""
     if matrix.shape[0] < 2:
         return np.full((len(names), len(names)), np.nan)
     w = w / w.sum()
-    centred = matrix - w @ matrix
-    return (centred * w[:, None]).T @ centred
+    matrix -= w @ matrix
+    return (matrix * w[:, None]).T @ matrix
 
 
 def _complete_rows(data: pd.DataFrame, dimension: Dimension | Sequence[str],
                    weights: Weights) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Item scores and weights of the rows with every item answered."""
+    """Item scores (a C-ordered array of their own) and weights of the rows with every
+    item answered."""
+    built = False
     if isinstance(dimension, Dimension):
         names = [item.id for item in dimension.scored_items]
         given = [f"{name}_score" for name in names]
         if all(column in data.columns for column in given):
-            scores = data[given].set_axis(names, axis=1)
+            matrix = data[given].to_numpy(dtype=float)
         else:
-            scores = item_score_columns(data, dimension.items)
+            matrix, built = item_score_matrix(data, dimension.items), True
     else:
         names = list(dimension)
         missing = [name for name in names if name not in data.columns]
         if missing:
             raise DataValidationError(f"data lacks item column(s): {', '.join(missing)}")
-        scores = data[names].apply(pd.to_numeric, errors="coerce")
-    matrix = scores.to_numpy(dtype=float)
+        matrix = data[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     w = _weights(data, weights)
     keep = ~np.isnan(matrix).any(axis=1) & ~np.isnan(w)
+    if built and keep.all():  # already what matrix[keep] would copy: C-ordered, our own
+        return matrix, w, names
     return matrix[keep], w[keep], names
 
 

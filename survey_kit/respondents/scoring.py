@@ -88,13 +88,41 @@ def item_score_columns(data: pd.DataFrame, items: tuple[Item, ...]) -> pd.DataFr
     A ``year`` column selects the per-round variants; rows of other years read the item
     id column.  Values that are not codes raise DataValidationError.
     """
-    years = None
-    if "year" in data.columns:
-        years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float)
-    rounds = Rounds(years, np.zeros(len(data), dtype=bool))
+    rounds = _item_rounds(data)
     scored = [item for item in items if item.scored]
     columns = {item.id: _item_score(_answers(data, item, rounds), item) for item in scored}
     return pd.DataFrame(columns, index=data.index)
+
+
+def item_score_matrix(data: pd.DataFrame, items: tuple[Item, ...]) -> np.ndarray:
+    """The scores of :func:`item_score_columns` as one C-ordered ``(rows, scored items)``
+    float array, filled an item at a time (no frame, no second copy).
+
+    Examples
+    --------
+    >>> from survey_kit.spec import load_questionnaire
+    >>> dim = load_questionnaire("tryghed_trivsel").dimensions[0]
+    >>> raw = pd.DataFrame({i.id: [i.codes[0], i.codes[-1]] for i in dim.items})
+    >>> m = item_score_matrix(raw, dim.items)
+    >>> m.shape == (2, len(dim.scored_items)), m.flags.c_contiguous
+    (True, True)
+    >>> bool((m == item_score_columns(raw, dim.items).to_numpy()).all())
+    True
+    """
+    rounds = _item_rounds(data)
+    scored = [item for item in items if item.scored]
+    matrix = np.empty((len(data), len(scored)))
+    for j, item in enumerate(scored):
+        matrix[:, j] = _item_score(_answers(data, item, rounds), item)
+    return matrix
+
+
+def _item_rounds(data: pd.DataFrame) -> Rounds:
+    """The rounds of ``data`` as the item readers take them (all known)."""
+    years = None
+    if "year" in data.columns:
+        years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float)
+    return Rounds(years, np.zeros(len(data), dtype=bool))
 
 
 def _refuse_unknown_rounds(data: pd.DataFrame, rounds: Rounds) -> None:

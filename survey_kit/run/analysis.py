@@ -17,7 +17,7 @@ import pandas as pd
 
 from survey_kit.compare import compare, did, trend
 from survey_kit.design.design import Design
-from survey_kit.io.compact import as_objects
+from survey_kit.io.compact import as_objects, compact_text_column
 from survey_kit.respondents import reliability_table
 from survey_kit.run import area_model, areas
 from survey_kit.run.background import Beside
@@ -190,7 +190,7 @@ def with_units(cfg: RunConfig, scored: pd.DataFrame) -> pd.DataFrame:
         return scored
     focus = scored[cfg.group] == cfg.focus_group
     unit = as_objects(scored[cfg.group]).where(~focus, as_objects(scored[cfg.area]))
-    return scored.assign(**{UNIT: unit})
+    return scored.assign(**{UNIT: compact_text_column(unit)})
 
 
 def _area_tables(design: Design, cfg: RunConfig, variables: Variables,

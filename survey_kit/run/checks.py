@@ -137,7 +137,7 @@ def psu_note(cfg: RunConfig, data: pd.DataFrame) -> list[str]:
     if not (cfg.psu and cfg.strata and {cfg.psu, cfg.strata} <= set(data.columns)):
         return []
     pairs = data[[cfg.psu, cfg.strata]].dropna().drop_duplicates()
-    counts = pairs[cfg.psu].value_counts()
+    counts = pairs[cfg.psu].astype(object).value_counts()  # ties as text orders them
     shared = counts[counts > 1]
     if shared.empty:
         return []

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import ConfigError
+from survey_kit.io.compact import release_unused
 from survey_kit.report.text import low_several_label
 from survey_kit.run import analysis, checks, folders, stages
 from survey_kit.run.config import RunConfig, load_config
@@ -98,6 +99,8 @@ def process(cfg: RunConfig, progress: Progress = _quiet, demo: Demo | None = Non
                                                            progress, q))
     log.step("analyse", len(scored), len(scored), estimates=len(result.estimates),
              contrasts=len(result.contrasts), area_contrasts=len(result.area_contrasts))
+    design.drop_caches()  # the writers read only the data and the weights
+    release_unused()
     return RunResult(cfg, q, report, rejects, design, result, log, timings, result.reliability)
 
 

@@ -41,6 +41,7 @@ def area_groups(cfg: RunConfig, data: pd.DataFrame) -> dict[str, str]:
         return {}
     counts = (data[[cfg.area, cfg.area_group]].dropna()
               .value_counts(sort=False).rename("rows").reset_index())
+    counts = counts[counts["rows"] > 0]  # categorical columns count their absent levels too
     counts["area_key"] = counts[cfg.area].map(key_text)
     counts["group_key"] = counts[cfg.area_group].map(value_key)
     top = (counts.sort_values(["area_key", "rows", "group_key"],

@@ -120,3 +120,24 @@ def test_bad_weights_and_columns_raise() -> None:
         cronbach_alpha(data, ["a", "b"], weights=[1.0, 1.0])
     with pytest.raises(DataValidationError, match="lacks item column"):
         cronbach_alpha(data, ["a", "c"])
+
+
+def test_data_untouched_and_complete_rows_give_the_same_numbers(tryghed: Questionnaire) -> None:
+    """The item scores are centred in place: never the caller's columns; with every row
+    complete (no copy of the rows kept) the numbers are those of the score columns, exactly."""
+    raw = _answers(tryghed, 300, seed=8)
+    for dim in tryghed.dimensions:  # every answer a code, so every row is complete
+        for item in dim.items:
+            raw[item.id] = raw[item.id].fillna(item.codes[0]).where(
+                ~raw[item.id].isin(item.missing_codes), item.codes[-1])
+    scored = tryghed.score(raw, item_scores=True)
+    before = scored.copy(deep=True)
+    weights = np.random.default_rng(2).uniform(0.5, 2.0, len(raw))
+    from_items = reliability_table(tryghed, raw, weights=weights)
+    from_scores = reliability_table(tryghed, scored, weights=weights)
+    assert (from_items["n"] == len(raw)).all()
+    pd.testing.assert_frame_equal(from_items, from_scores, check_exact=True)
+    columns = [f"{item.id}_score" for item in tryghed.dimensions[0].scored_items]
+    alpha = cronbach_alpha(scored, columns, weights=weights)
+    assert alpha == from_items["alpha"].iloc[0]
+    pd.testing.assert_frame_equal(scored, before, check_exact=True)
