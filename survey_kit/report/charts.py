@@ -323,6 +323,7 @@ def figure_png(fig: Figure, dpi: int = 200) -> bytes:
 def make_charts(
     estimates: pd.DataFrame, variables: Sequence[VariableInfo], banner: Banner,
     out_dir: str | Path, profile_group: str = "helhedsplan", profile_round: object = None,
+    share: tuple[int, int] = (0, 1),
 ) -> tuple[Chart, ...]:
     """Save one group-by-round chart per variable and one profile chart per breakdown.
 
@@ -338,6 +339,9 @@ def make_charts(
         Existing folder to write ``<name>.png`` and ``<name>.svg`` into.
     profile_group, profile_round
         Group and round of the subgroup profile charts (default: last round).
+    share : (k, n)
+        Draw only the k-th of every n charts (k = 0, ..., n - 1), so that n processes can
+        draw all of them; (0, 1), the default, draws every chart.
 
     Returns
     -------
@@ -351,7 +355,13 @@ def make_charts(
     raise_if(problems, "charts")
     out = Path(out_dir)
     charts = []
+    k, n = share
+    if not 0 <= k < n:
+        raise ValueError(f"share={share!r}: expected (k, n) with 0 <= k < n")
+    turn = iter(range(10**9))
     for v in variables:
+        if next(turn) % n != k:
+            continue
         fig, alt = group_round_figure(est, v, banner)
         name = f"grupper_{slug(v.id, '_', 'chart')}"
         png, svg = save_figure(fig, out / name)
@@ -361,7 +371,7 @@ def make_charts(
     group_label = dict(banner.groups).get(profile_group, profile_group)
     for brk in banner.breakdowns:
         values, labels = breakdown_values(est, scores, brk, banner, profile_group, rnd)
-        if not labels:
+        if not labels or next(turn) % n != k:
             continue
         title = f"{brk.heading}: {group_label} {rnd}"
         fig, alt = profile_figure(values, scores, labels, title)

@@ -224,10 +224,11 @@ def analyse(design: Design, cfg: RunConfig, variables: Variables,
     dimensions.  ``progress`` is told each table as it is done: a
     :class:`~survey_kit.run.progress.Count` ``"tabeller beregnet 12/40"``.
 
-    The area tables, the small-area models and the reliability table are computed in a
-    forked process (:class:`~survey_kit.run.background.Beside`) while this one computes the
-    national tables; the child starts after the first table, so the design's columns and
-    factorised domains that it built are shared, not built twice."""
+    The area tables and the small-area models are computed in a forked process
+    (:class:`~survey_kit.run.background.Beside`) while this one computes the national tables
+    and the reliability table (about as much work on each core); the child starts after the
+    first table, so the design's columns, fine cells and factorised domains that it built
+    are shared, not built twice."""
     group_cols = [c for c in (cfg.group, cfg.year) if c]
     design = design.prepare([c for c in (*group_cols, *cfg.group_from, *cfg.subgroups,
                                          *(c for cross in cfg.crossings for c in cross), UNIT)
@@ -255,31 +256,21 @@ def analyse(design: Design, cfg: RunConfig, variables: Variables,
         return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
     first = run(estimate_jobs[:1])
-    beside = Beside(functools.partial(_beside_tables, design, cfg, variables, area_margins,
-                                      questionnaire))
+    beside = Beside(functools.partial(_area_tables, design, cfg, variables, area_margins))
     try:
         estimates = concat([*first, *run(estimate_jobs[1:])])
         contrasts = concat(run(contrast_jobs))
         summary = _parts_tables(design, cfg, variables)
+        count()
+        reliability = pd.DataFrame() if questionnaire is None else reliability_table(
+            questionnaire, design.data, weights=design.weights)
     except BaseException:
         beside.stop()
         raise
-    count()
-    area_estimates, area_contrasts, small, reliability = beside.wait()
+    area_estimates, area_contrasts, small = beside.wait()
     count()
     return Analysis(variables, estimates, contrasts, area_estimates, area_contrasts, *summary,
                     small_area=small, reliability=reliability)
-
-
-def _beside_tables(design: Design, cfg: RunConfig, variables: Variables,
-                   area_margins: pd.DataFrame | None, questionnaire: Questionnaire | None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What :func:`analyse` computes beside the national tables: the area tables and the
-    reliability table."""
-    area = _area_tables(design, cfg, variables, area_margins)
-    reliability = pd.DataFrame() if questionnaire is None else reliability_table(
-        questionnaire, design.data, weights=design.weights)
-    return (*area, reliability)
 
 
 def _parts_tables(design: Design, cfg: RunConfig, variables: Variables

@@ -1,5 +1,5 @@
-"""One piece of work done beside the rest, in a forked process: the area tables, the
-small-area models and the reliability table while the run computes the national tables; the
+"""One piece of work done beside the rest, in a forked process: the area tables and the
+small-area models while the run computes the national tables and the reliability table; the
 workbook's charts while it writes the workbook, the tables and the area pages.
 
 The child inherits what it works on when it forks (nothing is pickled on the way in: the

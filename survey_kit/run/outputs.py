@@ -35,7 +35,7 @@ from survey_kit.report.shown import PageRule
 from survey_kit.report.youth import YouthSummaryInput, render_youth
 from survey_kit.run import manifest, page_inputs, render, site, tablesets, wording
 from survey_kit.run.analysis import CHANGE, GROUPS
-from survey_kit.run.background import Beside
+from survey_kit.run.background import Beside, workers_for
 from survey_kit.run.folders import short_stem
 from survey_kit.run.progress import Progress, quiet
 from survey_kit.run.result import RunResult
@@ -54,7 +54,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 def _significance(result: RunResult, out: Path, created: str, tables: ProtectedTables,
                   beside: list[Beside] | None = None) -> None:
     """The significance workbook, tidy CSVs and charts from the protected tables.  With
-    ``beside`` (a list), the charts are drawn in a forked process started first
+    ``beside`` (a list), the charts are drawn in forked processes started first
     (:class:`~survey_kit.run.background.Beside`, appended to the list: the caller waits for
     it before the manifest lists the files); without, at once."""
     cfg = result.config
@@ -82,8 +82,9 @@ def _significance(result: RunResult, out: Path, created: str, tables: ProtectedT
                                    profile_group=cfg.focus_group or ids[0])
         if beside is None:
             charts()
-        else:
-            beside.append(Beside(charts))
+        else:  # in as many forked processes as there are cores (at most two): the charts
+            parts = workers_for(2)  # are the longest piece of writing after the pages
+            beside += [Beside(functools.partial(charts, share=(k, parts))) for k in range(parts)]
         write_significance_workbook(data, out / "signifikanstabeller.xlsx")
         write_tidy_csv(data, out / "signifikanstabeller.csv")
     _write_csv(est, out / "estimater.csv")

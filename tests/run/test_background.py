@@ -52,8 +52,8 @@ def test_the_work_returns_its_tables_from_the_child_unchanged() -> None:
 
 def test_the_analysis_gives_the_same_tables_with_and_without_the_forked_child(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo run's analysis, with the area tables, small-area models and reliability in a
-    forked child, equals the same analysis done in one process, table by table, exactly."""
+    """The demo run's analysis, with the area tables and small-area models in a forked child,
+    equals the same analysis done in one process, table by table, exactly."""
     from pathlib import Path as _Path
 
     from survey_kit.run import background
