@@ -169,3 +169,24 @@ def test_charts(tmp_path: Path) -> None:
     assert re.search(r"\d+,\d i 2018", alt)  # decimal comma
     svg_again = make_charts(sup.estimates, VARIABLES[:1], BANNER, tmp_path / ".." / tmp_path.name)
     assert svg_again[0].svg.read_bytes() == charts[0].svg.read_bytes()
+
+
+def test_charts_drawn_in_shares_are_every_chart_once_with_the_same_bytes(tmp_path: Path
+                                                                         ) -> None:
+    """The run draws the charts in two processes (share (0, 2) and (1, 2)): together they
+    draw each chart exactly once, each the very file the single process draws."""
+    sup = suppress(make_estimates())
+    whole = make_charts(sup.estimates, VARIABLES, BANNER, tmp_path)
+    parts = []
+    for k in range(2):
+        folder = tmp_path / f"part{k}"
+        folder.mkdir()
+        parts += make_charts(sup.estimates, VARIABLES, BANNER, folder, share=(k, 2))
+    assert sorted(c.name for c in parts) == sorted(c.name for c in whole)
+    by_name = {c.name: c for c in whole}
+    for c in parts:
+        assert c.png.read_bytes() == by_name[c.name].png.read_bytes()
+        assert c.svg.read_bytes() == by_name[c.name].svg.read_bytes()
+        assert c.alt_text == by_name[c.name].alt_text
+    with pytest.raises(ValueError, match="share"):
+        make_charts(sup.estimates, VARIABLES, BANNER, tmp_path, share=(2, 2))
