@@ -16,7 +16,8 @@ parts by its PSUs (afdelinger) to see how the run scales with the number of page
 
 Each run is ``survey-kit run CONFIG --quiet`` in a fresh process; recorded: the wall time,
 the seconds per step from the run's ``timings.json``, the peak resident memory of the run
-process (``ru_maxrss``; the page-rendering workers separately), the number of output files
+process (``VmHWM``; the forked workers' largest ``ru_maxrss`` separately; the whole process
+tree's memory is measured by ``benchmarks/memory_profile.py``), the number of output files
 and the load average (``/proc/loadavg``) before each run, since the machine is shared.
 Repeats (``--repeat``, default 3) give the best time; a bare numpy pass over the same file
 (read the Parquet columns, one bincount of weight x score per PSU x domain for every
@@ -136,13 +137,17 @@ def _write_config(folder: Path, suffix: str, paths: list[Path], years: list[int]
 
 
 CHILD = """
-import json, resource, sys, time
+import json, re, resource, sys, time
 start = time.perf_counter()
 from survey_kit.cli import main
 code = main(sys.argv[1:])
 wall = time.perf_counter() - start
-print(json.dumps({"code": code, "wall": wall,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+# VmHWM: the peak resident memory of this program since it started.  ru_maxrss is not used
+# for the run itself: Linux carries the parent's resident memory at the fork into it (the
+# benchmark process holds a national file after its numpy pass: +300 MB at 1M).
+with open("/proc/self/status") as status:
+    peak_kb = int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+print(json.dumps({"code": code, "wall": wall, "rss_mb": peak_kb / 1024,
                   "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
