@@ -19,7 +19,7 @@ import pandas as pd
 from survey_kit.errors import EstimationError
 from survey_kit.estimate.distributions import beta_ppf, t_ppf
 from survey_kit.estimate.domains import check_columns
-from survey_kit.estimate.fine import FineSums
+from survey_kit.estimate.fine import FineSums, row_products
 from survey_kit.estimate.result import Estimate
 from survey_kit.estimate.variance import VarianceEngine
 
@@ -115,8 +115,10 @@ def domain_sums(
         return np.bincount(keys, weights=vals, minlength=size + 1)[:size]
 
     # work buffers reused for every variable (fresh arrays cost page faults at this size)
-    w, wy, tmp = (np.empty(weights.shape[0]) for _ in range(3))
+    buffers = (np.empty(weights.shape[0]), np.empty(weights.shape[0]),
+               np.empty(weights.shape[0]))
     positive = weights > 0
+    bases = [e for _, _, e in cells]
     for v, name in enumerate(variables):
         if name in done and _restore(done[name], v, bins, acc, cell_acc):
             continue
@@ -126,20 +128,15 @@ def domain_sums(
             cache[name] = (_narrow(np.where(valid, y, 0.0)), valid)
         y0, valid = cache[name]
         if fine is not None and fine_domain is not None:  # from the fine cells, not the rows
-            _restore((bins.layout, *bins.take(fine.fold(name, y0, valid, fine_domain, D))),
-                     v, bins, acc, cell_acc)
+            _put(bins.take(fine.fold(name, y0, valid, fine_domain, D)), v, acc, cell_acc)
             continue
         # missing values get weight 0: they add nothing to any sum, so the keys stay fixed
-        np.multiply(weights, valid, out=w)
-        np.multiply(w, y0, out=wy)
-        acc["W"][v] = sums(bins.key, w, bins.size)
-        acc["S"][v] = sums(bins.key, wy, bins.size)
-        acc["S2"][v] = sums(bins.key, np.multiply(wy, y0, out=tmp), bins.size)
-        acc["W2"][v] = sums(bins.key, np.multiply(w, w, out=tmp), bins.size)
-        acc["n"][v] = sums(bins.key, np.logical_and(positive, valid, out=tmp), bins.size)
-        for (_, C, e), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
-            cw[v] = sums(ckey, np.multiply(e, w, out=tmp), C * D).reshape(C, D)
-            cwy[v] = sums(ckey, np.multiply(tmp, y0, out=tmp), C * D).reshape(C, D)
+        products = row_products(weights, positive, valid, y0, bases, buffers)
+        for k in _PASSES:
+            acc[k][v] = sums(bins.key, next(products), bins.size)
+        for (_, C, _), ckey, (cw, cwy) in zip(cells, cell_keys, cell_acc, strict=True):
+            cw[v] = sums(ckey, next(products), C * D).reshape(C, D)
+            cwy[v] = sums(ckey, next(products), C * D).reshape(C, D)
         if passes is not None:
             done[name] = (bins.layout, *(acc[k][v].copy() for k in _PASSES),
                           *(a[v].copy() for pair in cell_acc for a in pair))
@@ -283,12 +280,19 @@ def _restore(saved: tuple[np.ndarray, ...], v: int, bins: _Bins, acc: dict[str, 
     if layout.shape != bins.layout.shape or not np.array_equal(layout, bins.layout) \
             or rest[0].shape[0] != bins.size:
         return False
-    for k, values in zip(_PASSES, rest, strict=False):
+    _put(rest, v, acc, cell_acc)
+    return True
+
+
+def _put(sums: Sequence[np.ndarray], v: int, acc: dict[str, np.ndarray],
+         cell_acc: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """One variable's sums (the five passes in the bins' layout, then each basis's two) in
+    row ``v``."""
+    for k, values in zip(_PASSES, sums, strict=False):
         acc[k][v] = values
-    cells = rest[len(_PASSES):]
+    cells = sums[len(_PASSES):]
     for j, (cw, cwy) in enumerate(cell_acc):
         cw[v], cwy[v] = cells[2 * j], cells[2 * j + 1]
-    return True
 
 
 def influence_values(

@@ -13,7 +13,7 @@ are the same numbers added in another order: equal to the row sums up to the las
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,35 @@ from survey_kit.estimate.domains import column_codes, compact, factorise
 
 Cells = Sequence[tuple[np.ndarray, int, np.ndarray]]
 """Calibration bases as ``(cell code per row, number of cells, row multiplier e)``."""
+
+
+def row_products(weights: np.ndarray, positive: np.ndarray, valid: np.ndarray, y0: np.ndarray,
+                 e: Sequence[np.ndarray], buffers: tuple[np.ndarray, np.ndarray, np.ndarray]
+                 ) -> Iterator[np.ndarray]:
+    """What each row adds to each sum of a variable, in the order of
+    :func:`~survey_kit.estimate.estimators.domain_sums`' accumulators: ``w`` (the weight of a
+    row with a value; a missing value gets weight 0), ``w y``, ``w y**2``, ``w**2``, 1 for a
+    row with a value and a positive weight, then per calibration basis ``e w`` and
+    ``e w y``.  ``y0``: the values with 0 for missing.  The three ``buffers`` are reused:
+    sum each array before asking for the next.
+
+    Examples
+    --------
+    >>> w, y = np.array([1.0, 2.0]), np.array([3.0, 0.0])
+    >>> valid = np.array([True, False])
+    >>> bufs = (np.empty(2), np.empty(2), np.empty(2))
+    >>> [float(p.sum()) for p in row_products(w, w > 0, valid, y, (), bufs)]
+    [1.0, 3.0, 9.0, 1.0, 1.0]
+    """
+    w, wy, tmp = buffers
+    yield np.multiply(weights, valid, out=w)
+    yield np.multiply(w, y0, out=wy)
+    yield np.multiply(wy, y0, out=tmp)
+    yield np.multiply(w, w, out=tmp)
+    yield np.logical_and(positive, valid, out=tmp)
+    for multiplier in e:
+        yield np.multiply(multiplier, w, out=tmp)
+        yield np.multiply(tmp, y0, out=tmp)
 
 
 class FineCells:
@@ -186,22 +215,10 @@ class FineSums:
 
     def _variable(self, y0: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, ...]:
         """One pass over the rows: a variable's sums per fine cell (the products of
-        ``domain_sums``, in the same order)."""
+        ``domain_sums``, in the same order: :func:`row_products`)."""
         assert self._fine is not None and self._weights is not None
         ids, F = self._fine.ids, self._fine.size
-        w, wy, tmp = (np.empty(len(ids)) for _ in range(3))
-        np.multiply(self._weights, valid, out=w)
-        np.multiply(w, y0, out=wy)
-        sums = [np.bincount(ids, weights=w, minlength=F),
-                np.bincount(ids, weights=wy, minlength=F)]
-
-        def add(values: np.ndarray) -> None:  # each product in ``tmp`` summed before the next
-            sums.append(np.bincount(ids, weights=values, minlength=F))
-
-        add(np.multiply(wy, y0, out=tmp))
-        add(np.multiply(w, w, out=tmp))
-        add(np.logical_and(self._weights > 0, valid, out=tmp))
-        for e in self._e:
-            add(np.multiply(e, w, out=tmp))
-            add(np.multiply(tmp, y0, out=tmp))
-        return tuple(sums)
+        buffers = (np.empty(len(ids)), np.empty(len(ids)), np.empty(len(ids)))
+        return tuple(np.bincount(ids, weights=values, minlength=F) for values in
+                     row_products(self._weights, self._weights > 0, valid, y0, self._e,
+                                  buffers))
