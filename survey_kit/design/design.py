@@ -141,8 +141,9 @@ class Design:
         True
         """
         for cache in (self._by_cache, self._column_cache, self._value_cache, self._est_cache,
-                      self._sums_cache, self._engine._cache):
+                      self._sums_cache):
             cache.clear()
+        self._engine.forget()
 
     def _replace(self, **changes: Any) -> Design:
         new = object.__new__(Design)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import EstimationError
-from survey_kit.io.compact import is_compact_text
+from survey_kit.io.compact import is_compact_text, smallest_exact
 
 
 def as_list(names: str | Sequence[str] | None) -> list[str]:
@@ -45,11 +45,8 @@ def compact(codes: np.ndarray) -> np.ndarray:
     >>> compact(np.array([-1, 0, 200])).dtype, compact(np.array([0, 5])).dtype
     (dtype('int16'), dtype('int8'))
     """
-    top = int(codes.max()) if codes.size else 0
-    for kind in (np.int8, np.int16, np.int32):
-        if top <= np.iinfo(kind).max:
-            return codes.astype(kind)
-    return codes
+    smaller = smallest_exact(codes)
+    return codes if smaller is None else codes.astype(smaller)
 
 
 def factorise(

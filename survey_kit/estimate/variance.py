@@ -446,6 +446,11 @@ class VarianceEngine:
         weights), as R's ``degf(subset(design, domain))``."""
         return self.presence_df(self.psu_presence(domain, n_domains, rows))
 
+    def forget(self) -> None:
+        """Drop what this engine cached (the PSU layout of its stages, the calibration bases
+        from its history): computed again, the same, when next needed."""
+        self._cache.clear()
+
     def with_history(self, step: RakingHistory | GregHistory | None) -> VarianceEngine:
         """A new engine with one more calibration record (or the same one for ``None``)."""
         history = self.history if step is None else (*self.history, step)

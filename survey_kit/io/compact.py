@@ -57,15 +57,23 @@ def compact_codes(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     for column in dict.fromkeys(columns):
         if column in data.columns:
             values = data[column]
-            smaller = _smallest(values.to_numpy()) if isinstance(values.dtype, np.dtype) \
+            smaller = smallest_exact(values.to_numpy()) if isinstance(values.dtype, np.dtype) \
                 else None
             if smaller is not None:
                 changed[column] = values.astype(smaller)
     return data.assign(**changed) if changed else data
 
 
-def _smallest(values: np.ndarray) -> np.dtype | None:
-    """The smallest dtype holding every value exactly, or None to keep the column."""
+def smallest_exact(values: np.ndarray) -> np.dtype | None:
+    """The smallest dtype holding every value exactly (``int8``/``int16``/``int32`` for
+    integers, ``float32`` for whole numbers with blanks), or None to keep the values as
+    they are.
+
+    Examples
+    --------
+    >>> smallest_exact(np.array([-1, 0, 200])), smallest_exact(np.array([0.5]))
+    (dtype('int16'), None)
+    """
     if values.size == 0:
         return None
     if values.dtype.kind in "iu" and values.dtype.itemsize > 1:
@@ -218,4 +226,4 @@ def is_compact_text(dtype: object) -> bool:
 
 
 __all__ = ["as_objects", "compact_codes", "compact_text", "compact_text_column",
-           "is_compact_text", "release_unused", "text_categorical"]
+           "is_compact_text", "release_unused", "smallest_exact", "text_categorical"]
