@@ -3,10 +3,10 @@
 Each area page (:class:`~survey_kit.report.resident.AreaSummaryInput`) reads its own rows of
 the protected area tables: its estimates, the comparison groups' estimates (the same rows for
 every page), its contrasts with the groups in the latest round and its changes, and its
-Fay-Herriot rows, hidden wherever its direct estimate is (as
-:func:`survey_kit.run.wording.area_small_area`).  :func:`split_area_tables` finds each area's
-rows once per run (one pass over each table, keys as text once), so building a page's input
-takes its rows by position instead of filtering the whole tables again for every area.
+Fay-Herriot rows, hidden wherever its direct estimate is.  :func:`split_area_tables` finds
+each area's rows once per run (one pass over each table, keys as text once), so building a
+page's input takes its rows by position instead of filtering the whole tables again for every
+area.
 """
 
 from __future__ import annotations
@@ -87,8 +87,7 @@ def page_small_area(small: pd.DataFrame, estimates: pd.DataFrame, year: str,
                     unit_text: pd.Series) -> pd.DataFrame | None:
     """The Fay-Herriot rows of every area for the pages, in one pass: the area text in column
     ``__area__`` and each row hidden wherever the area's protected direct estimate is (or is
-    missing), as :func:`survey_kit.run.wording.area_small_area` does area by area; None when
-    the run has no small-area models."""
+    missing), or is hidden itself; None when the run has no small-area models."""
     if small.empty:
         return None
     keys = pd.DataFrame({_AREA: unit_text, "variable": estimates["variable"],

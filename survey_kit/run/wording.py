@@ -8,7 +8,6 @@ import dataclasses
 import pandas as pd
 
 from survey_kit.report import Breakdown, VariableInfo, variables_from_labels
-from survey_kit.report.inputs import key_text
 from survey_kit.run.analysis import breakdowns
 from survey_kit.run.config import RunConfig
 from survey_kit.run.result import RunResult
@@ -109,31 +108,12 @@ def clustered(result: RunResult) -> bool:
     return bool(result.config.psu or result.config.strata)
 
 
-def area_small_area(small: pd.DataFrame, year: str, area: str, shown: pd.DataFrame
-                    ) -> pd.DataFrame | None:
-    """The Fay-Herriot rows of one area for its page (``small``: the run's small-area table,
-    as protected), hidden wherever the area's protected direct estimate is (``shown``: the
-    area's rows after disclosure control); None when the run has no small-area models."""
-    if small.empty:
-        return None
-    own = small[small["area"].astype(str) == area].drop(columns=["area"])
-    keys = shown[["variable", year, "suppressed"]].assign(
-        **{year: shown[year].map(key_text)}).drop_duplicates(["variable", year])
-    own = own.drop(columns=[c for c in ("suppressed", "suppression_reason") if c in own])
-    hidden = small.get("suppressed", pd.Series(False, index=small.index)).reindex(own.index)
-    own = own.assign(**{year: own[year].map(key_text)}, own_hidden=hidden.fillna(False).astype(
-        bool)).merge(keys, on=["variable", year], how="left")
-    suppressed = own["suppressed"].fillna(True).astype(bool) | own["own_hidden"]
-    return own.drop(columns=["own_hidden"]).assign(suppressed=suppressed)
-
-
 def cross_label(cfg: RunConfig, value: object) -> str:
     """'pige / True' -> the Danish label of that group ([labels.<group>] in the config)."""
     return cfg.label(cfg.group, value) if cfg.group else str(value)
 
 
 __all__ = [
-    "area_small_area",
     "banner_breakdowns",
     "clustered",
     "cross_label",

@@ -10,6 +10,7 @@ import pytest
 from demo_pages import demo_pages
 
 from survey_kit.report.area_input import FRAMES, AreaSummaryInput, ComparisonGroup
+from survey_kit.report.inputs import key_text
 from survey_kit.report.shown import PageRule
 from survey_kit.run import outputs, page_inputs, tablesets, wording
 from survey_kit.run.analysis import UNIT
@@ -22,6 +23,25 @@ BOOKKEEPING = ("family", "subgroup", "area", "comparison", "reference", "multipl
 
 def _drop(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame.drop(columns=[c for c in columns if c in frame.columns])
+
+
+def one_area_small_area(small: pd.DataFrame, year: str, area: str, shown: pd.DataFrame
+                    ) -> pd.DataFrame | None:
+    """The Fay-Herriot rows of one area for its page, filtered and merged area by area (the
+    way the run did it before the tables were split once): hidden wherever the area's
+    protected direct estimate is (``shown``: its rows after disclosure control); None when
+    the run has no small-area models."""
+    if small.empty:
+        return None
+    own = small[small["area"].astype(str) == area].drop(columns=["area"])
+    keys = shown[["variable", year, "suppressed"]].assign(
+        **{year: shown[year].map(key_text)}).drop_duplicates(["variable", year])
+    own = own.drop(columns=[c for c in ("suppressed", "suppression_reason") if c in own])
+    hidden = small.get("suppressed", pd.Series(False, index=small.index)).reindex(own.index)
+    own = own.assign(**{year: own[year].map(key_text)}, own_hidden=hidden.fillna(False).astype(
+        bool)).merge(keys, on=["variable", year], how="left")
+    suppressed = own["suppressed"].fillna(True).astype(bool) | own["own_hidden"]
+    return own.drop(columns=["own_hidden"]).assign(suppressed=suppressed)
 
 
 def filtered_input(result: RunResult, area: str, others: list[str], rounds: tuple[object, ...],
@@ -46,7 +66,7 @@ def filtered_input(result: RunResult, area: str, others: list[str], rounds: tupl
                                 for g in others),
         rounds=rounds, round_column=year, group_column=group, alpha=round(1 - cfg.level, 10),
         min_n=cfg.suppression_threshold, adjust_method=cfg.adjust, created="2026-11-30",
-        small_area=wording.area_small_area(tables.small_area, year, area, own),
+        small_area=one_area_small_area(tables.small_area, year, area, own),
         rule=PageRule(cfg.small_area.min_df, cfg.small_area.max_cv, cfg.level),
     )
 
