@@ -25,11 +25,17 @@ MAX_WORKERS = 4
 """The most processes a run forks for one piece of parallel work."""
 
 
-def _child(work: Callable[[], object], send: Connection) -> None:
-    """In the forked child: leave Ctrl-C to the run, die quietly on SIGTERM, send back
-    ``(True, result)`` or ``(False, error)``."""
+def child_signals() -> None:
+    """In a forked process of the run: leave Ctrl-C to the run (which cancels and cleans
+    up) and die quietly on SIGTERM, instead of each printing a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _child(work: Callable[[], object], send: Connection) -> None:
+    """In the forked child (:func:`child_signals`): send back ``(True, result)`` or
+    ``(False, error)``."""
+    child_signals()
     try:
         message: tuple[bool, object] = (True, work())
     except BaseException as exc:  # sent to the run, which raises it
@@ -116,4 +122,4 @@ class Beside(Generic[T]):
             self._process = None
 
 
-__all__ = ["MAX_WORKERS", "Beside", "workers_for"]
+__all__ = ["MAX_WORKERS", "Beside", "child_signals", "workers_for"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing as mp
-import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -23,7 +22,7 @@ from survey_kit.report.chart_scene import text_width
 from survey_kit.report.document import compile_templates
 from survey_kit.report.pdf import register_fonts, write_document
 from survey_kit.report.resident import AreaSummaryInput, build_area_document
-from survey_kit.run.background import workers_for
+from survey_kit.run.background import child_signals, workers_for
 from survey_kit.run.progress import Count, Progress, quiet
 
 Job = tuple[AreaSummaryInput, Path, Path]
@@ -66,12 +65,10 @@ def warm_up() -> None:
 
 def _start_worker(jobs: Sequence[tuple[LazyJob, str | None]]) -> None:
     """Workers keep the pages they inherited, leave Ctrl-C to the run (which cancels the
-    pending pages and cleans up) and die quietly on SIGTERM, instead of each printing a
-    traceback."""
+    pending pages and cleans up) and die quietly on SIGTERM (:func:`child_signals`)."""
     global _JOBS
     _JOBS = jobs
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    child_signals()
 
 
 def _render_number(i: int) -> AreaSummaryInput:
