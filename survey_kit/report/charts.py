@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import math
 import re
 import textwrap
@@ -358,7 +359,7 @@ def make_charts(
     k, n = share
     if not 0 <= k < n:
         raise ValueError(f"share={share!r}: expected (k, n) with 0 <= k < n")
-    turn = iter(range(10**9))
+    turn = itertools.count()  # the charts in order, each given to share turn % n
     for v in variables:
         if next(turn) % n != k:
             continue
